@@ -1,0 +1,155 @@
+"""Reading entities from files: FollowTheMoney JSON lines, CSV and XLSX with a column mapping.
+
+Readers yield :class:`Row` objects — a line (or row) number and either an entity or the reason it
+was rejected — so that callers report each bad line and keep the good ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tcx.matching.entity import Entity, EntityError, parse_entity
+
+MULTI_VALUE_SEPARATOR = ";"
+
+
+@dataclass(slots=True)
+class Row:
+    """One input line: its number, and the entity or the reason it was rejected."""
+
+    line: int
+    entity: Entity | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_mapping(text: str | None) -> dict[str, str]:
+    """Parse a column mapping: ``"name=Full name,birthDate=DOB"`` or a path to a JSON object.
+
+    Keys are FollowTheMoney property names (plus ``id`` and ``schema``), values column headers.
+    Raises ValueError on a malformed mapping.
+    """
+    if not text:
+        return {}
+    path = Path(text)
+    if text.endswith(".json") and path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise ValueError("mapping file must hold a JSON object of property -> column")
+        return {str(k): v for k, v in data.items()}
+    mapping: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        prop, sep, column = part.partition("=")
+        if not sep or not prop.strip() or not column.strip():
+            raise ValueError(f"mapping entries look like property=column, got {part!r}")
+        mapping[prop.strip()] = column.strip()
+    return mapping
+
+
+def _record_from_columns(
+    row: Mapping[str, Any], mapping: Mapping[str, str], line: int, default_schema: str
+) -> dict[str, Any]:
+    columns = mapping or {k: k for k in row if k}
+    props: dict[str, list[str]] = {}
+    entity_id: str | None = None
+    schema = default_schema
+    for prop, column in columns.items():
+        value = row.get(column)
+        if value is None:
+            continue
+        text = str(value).strip()
+        if not text:
+            continue
+        if prop == "id":
+            entity_id = text
+        elif prop == "schema":
+            schema = text
+        else:
+            props.setdefault(prop, []).extend(
+                v.strip() for v in text.split(MULTI_VALUE_SEPARATOR) if v.strip()
+            )
+    return {"id": entity_id or f"row-{line}", "schema": schema, "properties": props}
+
+
+def _parse(record: Any, line: int) -> Row:
+    try:
+        entity = parse_entity(record)
+    except EntityError as exc:
+        return Row(line, error=str(exc))
+    return Row(line, entity=entity, warnings=entity.warnings)
+
+
+def read_jsonl(path: Path) -> Iterator[Row]:
+    """Read FollowTheMoney entities, one JSON object per line (blank lines skipped)."""
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield Row(number, error=f"malformed JSON: {exc.msg} (column {exc.colno})")
+                continue
+            yield _parse(record, number)
+
+
+def read_csv(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[Row]:
+    """Read a CSV file with a header row; ``mapping`` maps properties to column headers (when
+    empty, headers must be property names). Multiple values in a cell are separated by ``;``."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [
+            c for c in mapping.values() if reader.fieldnames is not None and c not in reader.fieldnames
+        ]
+        if missing:
+            yield Row(1, error=f"columns not found in header: {', '.join(missing)}")
+            return
+        for row in reader:
+            yield _parse(_record_from_columns(row, mapping, reader.line_num, schema), reader.line_num)
+
+
+def read_xlsx(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[Row]:
+    """Read the first sheet of an XLSX workbook (header in row 1) like :func:`read_csv`."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        names = [str(h).strip() if h is not None else "" for h in header]
+        missing = [c for c in mapping.values() if c not in names]
+        if missing:
+            yield Row(1, error=f"columns not found in header: {', '.join(missing)}")
+            return
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            row = {n: v for n, v in zip(names, values, strict=False) if n}
+            for key, value in row.items():
+                if hasattr(value, "isoformat"):
+                    row[key] = value.isoformat()[:10]
+            yield _parse(_record_from_columns(row, mapping, number, schema), number)
+    finally:
+        workbook.close()
+
+
+def read_entities(
+    path: Path, mapping: Mapping[str, str] | None = None, schema: str = "Person"
+) -> Iterator[Row]:
+    """Read entities from a ``.jsonl``/``.json``/``.ndjson``, ``.csv`` or ``.xlsx`` file."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path, mapping or {}, schema)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, mapping or {}, schema)
+    return read_jsonl(path)

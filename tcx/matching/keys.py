@@ -1,0 +1,79 @@
+"""Blocking keys and their rarity weights — shared by every index implementation.
+
+An index stores ``(key, entity_id)`` postings for ``keys_for(entity)`` and counts each key's
+document frequency (df). To find candidates it calls :func:`plan` with the query's keys and their
+dfs: keys are visited rarest first, each weighted by :func:`key_weight`; postings are read until
+a budget is spent, so a very common name part (Nguyen, Mohd, Aung) neither floods the candidate
+list nor is dropped — it still counts through the pair keys that combine it with the other
+parts of the name (``b:anh|nguyen``), which are rare.
+
+Key prefixes: ``i:`` identifier, ``n:`` name token, ``p:`` phonetic skeleton, ``b:`` pair of name
+tokens, ``s:`` original-script token, ``y:`` name token with birth year.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from tcx.matching.entity import Entity
+
+# Postings read per query before only already-found candidates are considered.
+SCAN_BUDGET = 6000
+_MAX_PAIR_TOKENS = 5
+_PREFIX_BOOST = {"i": 3.0, "b": 1.2, "y": 1.2, "n": 1.0, "s": 1.0, "p": 0.6}
+
+
+def keys_for(entity: Entity) -> list[str]:
+    """Return the blocking keys of an entity (deduplicated, stable order)."""
+    keys: dict[str, None] = {}
+    for ident in entity.identifiers:
+        keys["i:" + ident.key] = None
+    years = {d.year for d in entity.dates}
+    for form in entity.names:
+        tokens = [t for t in form.tokens if len(t) > 1]
+        for token, skel in zip(form.tokens, form.skeletons, strict=True):
+            if len(token) > 1:
+                keys["n:" + token] = None
+                if len(skel) > 1:
+                    keys["p:" + skel] = None
+                for year in years:
+                    keys[f"y:{token}:{year}"] = None
+        head = sorted(set(tokens[:_MAX_PAIR_TOKENS]))
+        for i, a in enumerate(head):
+            for b in head[i + 1 :]:
+                keys[f"b:{a}|{b}"] = None
+        if len(tokens) > 1:
+            keys["n:" + form.joined] = None
+        for original in form.original:
+            keys["s:" + original] = None
+    return list(keys)
+
+
+def key_weight(key: str, df: int, total: int) -> float:
+    """Weight of a key found in ``df`` of ``total`` entities: inverse document frequency,
+    boosted by the key's kind (an identifier counts three times a name token)."""
+    if df <= 0:
+        return 0.0
+    return _PREFIX_BOOST.get(key[0], 1.0) * math.log(1.0 + total / df)
+
+
+def plan(
+    keys: Sequence[str], df: Mapping[str, int], total: int, budget: int = SCAN_BUDGET
+) -> list[tuple[str, float, bool]]:
+    """Order the query's keys for candidate retrieval.
+
+    Returns ``(key, weight, scan)`` tuples, rarest first. ``scan`` is True while the running sum
+    of dfs stays within ``budget`` (the first key is always scanned): scanned keys contribute
+    new candidates; the others only add weight to candidates already found. Keys absent from
+    the index are left out.
+    """
+    present = sorted((df.get(k, 0), k) for k in keys if df.get(k, 0) > 0)
+    out: list[tuple[str, float, bool]] = []
+    spent = 0
+    for count, key in present:
+        scan = spent == 0 or spent + count <= budget
+        if scan:
+            spent += count
+        out.append((key, key_weight(key, count, total), scan))
+    return out

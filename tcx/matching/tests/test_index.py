@@ -1,0 +1,72 @@
+from tcx.matching.entity import parse_entity
+from tcx.matching.index import MemoryIndex
+from tcx.matching.keys import key_weight, keys_for, plan
+from tcx.matching.screening import screen, screen_one
+
+
+def person(entity_id, name, **props):
+    properties = {k: [v] for k, v in props.items()}
+    properties["name"] = [name]
+    return parse_entity({"id": entity_id, "schema": "Person", "properties": properties})
+
+
+def test_keys_cover_tokens_pairs_phonetics_scripts_and_identifiers():
+    keys = keys_for(person("a", "สมชาย ใจดี", passportNumber="C1234567", birthDate="1975"))
+    assert "i:doc:C1234567" in keys
+    assert "n:somchai" in keys and "b:chaidi|somchai" in keys
+    assert "s:ใจดี" in keys
+    assert any(k.startswith("p:") for k in keys)
+    assert "y:somchai:1975" in keys
+    assert len(keys) == len(set(keys))
+
+
+def test_rare_keys_weigh_more_and_identifiers_most():
+    assert key_weight("n:x", 1, 1000) > key_weight("n:x", 500, 1000)
+    assert key_weight("i:doc:X", 10, 1000) > key_weight("n:x", 10, 1000)
+
+
+def test_plan_scans_rarest_first_within_budget():
+    df = {"n:nguyen": 5000, "b:anh|nguyen": 40, "n:anh": 300}
+    planned = plan([*df, "n:absent"], df, 10000, budget=400)
+    assert [k for k, _, _ in planned] == ["b:anh|nguyen", "n:anh", "n:nguyen"]
+    assert [scan for _, _, scan in planned] == [True, True, False]
+
+
+def test_add_get_remove_replace():
+    index = MemoryIndex([person("a", "Somchai Jaidee"), person("b", "Nguyen Van Anh")])
+    assert len(index) == 2 and index.get("a") is not None
+    index.add(person("a", "Thaksin Shinawatra"))
+    assert len(index) == 2
+    assert index.get("a").raw_names == ("Thaksin Shinawatra",)
+    assert index.candidates(person("q", "Somchai Jaidee"), 5) == []
+    assert index.remove("b") and not index.remove("b")
+    assert index.get("b") is None and len(index) == 1
+    assert index.document_frequency("n:nguyen") == 0
+
+
+def test_common_name_parts_keep_recall():
+    # 3,000 people called Nguyen Van <something>: the target must still come first
+    given = ["an", "binh", "cuong", "dung", "giang", "hai", "hung", "khanh", "long", "minh"]
+    entities = [person(f"n{i}", f"Nguyen Van {given[i % 10]} {given[(i // 10) % 10]}") for i in range(3000)]
+    entities.append(person("target", "Nguyen Van Thang", birthDate="1985-04-09"))
+    index = MemoryIndex(entities)
+    hits = screen_one(person("q", "Thang Nguyen Van"), index, top=10)
+    assert hits[0].entity_id == "target" and hits[0].match
+    # a query made only of common parts still gets candidates
+    assert len(index.candidates(person("q2", "Nguyen Van"), 10)) == 10
+
+
+def test_cross_script_candidates():
+    index = MemoryIndex([person("th", "ทักษิณ ชินวัตร"), person("cn", "习近平"), person("x", "John Smith")])
+    assert screen_one(person("q", "Thaksin Shinawatra"), index)[0].entity_id == "th"
+    assert screen_one(person("q", "Xi Jinping"), index)[0].entity_id == "cn"
+
+
+def test_screen_yields_in_input_order_with_top_k():
+    index = MemoryIndex([person(f"p{i}", f"Somchai Jaidee {i}") for i in range(30)])
+    queries = [person("q1", "Somchai Jaidee"), person("q2", "Nobody Known")]
+    results = list(screen(queries, index, top=3))
+    assert [q.id for q, _ in results] == ["q1", "q2"]
+    assert len(results[0][1]) == 3 and results[1][1] == []
+    scores = [h.score for h in results[0][1]]
+    assert scores == sorted(scores, reverse=True)

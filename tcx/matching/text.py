@@ -1,0 +1,598 @@
+# ruff: noqa: RUF001  (the folding table maps look-alike letters on purpose)
+"""Name normalisation: script detection, transliteration, honorifics, tokens and phonetic skeletons.
+
+A name string becomes one or more :class:`NameForm` objects: the Latin (ASCII) tokens used for
+cross-script comparison, their phonetic skeletons, and — for names written in a non-Latin script —
+the original-script tokens with every mark kept (Thai vowel and tone marks are distinctive).
+
+Transliterators: ICU (PyICU) ``Han-Latin/Names`` for Han, ICU ``Thai-Latin`` (ISO 11940) and
+pythainlp's offline ``royin`` romaniser for Thai (both forms are kept, because neither is the
+passport spelling), ICU ``Any-Latin`` for Cyrillic and other scripts, and small tables in
+:mod:`tcx.matching.romanise` for Burmese, Khmer and Lao, which ICU does not cover.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tcx.matching import romanise
+
+LATIN = "latin"
+THAI = "thai"
+LAO = "lao"
+KHMER = "khmer"
+MYANMAR = "myanmar"
+HAN = "han"
+HANGUL = "hangul"
+KANA = "kana"
+CYRILLIC = "cyrillic"
+ARABIC = "arabic"
+OTHER = "other"
+
+_SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0041, 0x024F, LATIN),
+    (0x1E00, 0x1EFF, LATIN),
+    (0x0400, 0x052F, CYRILLIC),
+    (0x0600, 0x06FF, ARABIC),
+    (0x0E00, 0x0E7F, THAI),
+    (0x0E80, 0x0EFF, LAO),
+    (0x1000, 0x109F, MYANMAR),
+    (0xAA60, 0xAA7F, MYANMAR),
+    (0x1780, 0x17FF, KHMER),
+    (0x19E0, 0x19FF, KHMER),
+    (0x3040, 0x30FF, KANA),
+    (0x3400, 0x4DBF, HAN),
+    (0x4E00, 0x9FFF, HAN),
+    (0xF900, 0xFAFF, HAN),
+    (0x20000, 0x2FA1F, HAN),
+    (0xAC00, 0xD7AF, HANGUL),
+    (0x1100, 0x11FF, HANGUL),
+)
+
+
+def char_script(char: str) -> str | None:
+    """Return the script of one character, or None for digits, punctuation, spaces and marks."""
+    cp = ord(char)
+    if cp < 0x41:
+        return None
+    for lo, hi, script in _SCRIPT_RANGES:
+        if lo <= cp <= hi:
+            if script == LATIN and not char.isalpha():
+                return None
+            return script
+    return OTHER if char.isalpha() else None
+
+
+def detect_script(text: str) -> str:
+    """Return the dominant script of ``text`` (``latin``, ``thai``, ``han`` ...); ``latin`` if none."""
+    counts: dict[str, int] = {}
+    for char in text:
+        script = char_script(char)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return LATIN
+    return max(counts.items(), key=lambda item: item[1])[0]
+
+
+# --- Latin folding ---------------------------------------------------------------------------
+
+_SPECIAL_FOLD = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ß": "ss",
+        "ł": "l",
+        "ı": "i",
+        "ħ": "h",
+        "þ": "th",
+        "ŋ": "ng",
+        "ʹ": "",
+        "ʼ": "",
+        "'": "",
+        "’": "",
+        "`": "",
+    }
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Fold a string to lower-case ASCII: Vietnamese đ→d explicitly, then diacritics stripped.
+
+    Non-Latin letters that have no ASCII decomposition are dropped; callers transliterate first.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_SPECIAL_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.encode("ascii", "ignore").decode("ascii")
+
+
+def latin_tokens(text: str) -> list[str]:
+    """Split an ASCII-folded string into alphanumeric tokens."""
+    return [t for t in _NON_ALNUM.split(fold(text)) if t]
+
+
+# --- Honorifics, particles, variants ------------------------------------------------------------
+
+HONORIFICS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "mister",
+        "madam",
+        "madame",
+        "dr",
+        "doctor",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rev",
+        "fr",
+        "sr",
+        "jr",
+        "haji",
+        "hj",
+        "hajjah",
+        "hjh",
+        "hajah",
+        "datuk",
+        "dato",
+        "datin",
+        "seri",
+        "tun",
+        "puan",
+        "encik",
+        "cik",
+        "tuan",
+        "pak",
+        "bu",
+        "ibu",
+        "bapak",
+        "sheikh",
+        "syed",
+        "sharifah",
+        "tunku",
+        "tengku",
+        "dr",
+        "ir",
+        "drs",
+        "u",
+        "daw",
+        "ko",
+        "maung",
+        "saw",
+        "nang",
+        "sai",
+        "khun",
+        "nai",
+        "nangsao",
+        "pol",
+        "police",
+        "gen",
+        "general",
+        "lt",
+        "lieutenant",
+        "col",
+        "colonel",
+        "maj",
+        "major",
+        "capt",
+        "captain",
+        "cpt",
+        "sgt",
+        "sergeant",
+        "cpl",
+        "corporal",
+        "pvt",
+        "adm",
+        "admiral",
+        "cdr",
+        "commander",
+        "insp",
+        "inspector",
+        "supt",
+        "superintendent",
+        "cmdr",
+        "brig",
+        "brigadier",
+        "pte",
+        "ret",
+        "retd",
+        "honourable",
+        "excellency",
+    ]
+)
+# Honorifics that are also common given names: only stripped when the name keeps two tokens.
+_WEAK_HONORIFICS = frozenset({"maung", "saw", "nang", "sai", "ko", "seri", "tun"})
+
+PARTICLES = frozenset({"bin", "binti", "bt", "bte", "b", "al", "ap", "s", "o", "d", "binte", "ibni"})
+
+_CANONICAL = {
+    "mohd": "muhammad",
+    "muhd": "muhammad",
+    "md": "muhammad",
+    "mohamad": "muhammad",
+    "mohammad": "muhammad",
+    "mohamed": "muhammad",
+    "mohammed": "muhammad",
+    "muhamad": "muhammad",
+    "muhammed": "muhammad",
+    "muhamed": "muhammad",
+    "mohamud": "muhammad",
+    "abd": "abdul",
+    "abdel": "abdul",
+    "nor": "noor",
+    "nur": "noor",
+    "nurul": "noor",
+}
+
+# Very common name parts weigh less in the name score, so that "Nguyen Van Anh" and
+# "Nguyen Van Binh" are told apart by the part that differs.
+COMMON_TOKENS = frozenset(
+    [
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+        "hoang",
+        "huynh",
+        "phan",
+        "vu",
+        "vo",
+        "dang",
+        "bui",
+        "do",
+        "ho",
+        "ngo",
+        "duong",
+        "ly",
+        "van",
+        "thi",
+        "duc",
+        "minh",
+        "muhammad",
+        "abdul",
+        "siti",
+        "noor",
+        "ahmad",
+        "ali",
+        "hassan",
+        "ibrahim",
+        "ismail",
+        "aung",
+        "kyaw",
+        "maung",
+        "mya",
+        "htun",
+        "tun",
+        "win",
+        "zaw",
+        "myint",
+        "thi",
+        "soe",
+        "hla",
+        "khin",
+        "san",
+        "nyein",
+        "thein",
+        "oo",
+        "htet",
+        "wang",
+        "li",
+        "zhang",
+        "liu",
+        "chen",
+        "yang",
+        "huang",
+        "zhao",
+        "wu",
+        "zhou",
+        "xu",
+        "sun",
+        "ma",
+        "zhu",
+        "hu",
+        "guo",
+        "lin",
+        "he",
+        "gao",
+        "luo",
+        "lim",
+        "tan",
+        "lee",
+        "ng",
+        "ong",
+        "wong",
+        "goh",
+        "chua",
+        "teo",
+        "santos",
+        "reyes",
+        "cruz",
+        "garcia",
+        "dela",
+        "de",
+        "la",
+        "del",
+        "delos",
+        "mendoza",
+        "bautista",
+        "sok",
+        "chan",
+        "kim",
+        "seng",
+        "heng",
+        "chea",
+        "sam",
+        "singh",
+        "kumar",
+        "devi",
+        "company",
+        "co",
+        "ltd",
+        "limited",
+        "sdn",
+        "bhd",
+        "pt",
+        "tbk",
+        "llc",
+        "inc",
+        "corp",
+        "corporation",
+        "jsc",
+        "cong",
+        "ty",
+        "tnhh",
+        "group",
+        "holdings",
+        "international",
+        "trading",
+        "enterprise",
+        "enterprises",
+        "services",
+        "the",
+        "and",
+        "of",
+    ]
+)
+COMMON_WEIGHT = 0.35
+
+
+def clean_tokens(tokens: list[str]) -> list[str]:
+    """Drop honorifics (leading only), patronymic particles, and canonicalise Mohd/Muhammad & co."""
+    out = [_CANONICAL.get(t, t) for t in tokens if t]
+    while len(out) > 1 and out[0] in HONORIFICS:
+        if out[0] in _WEAK_HONORIFICS and len(out) < 3:
+            break
+        out.pop(0)
+    if len(out) > 2:
+        out = [t for i, t in enumerate(out) if not (t in PARTICLES and 0 < i < len(out) - 1)] or out
+    return out
+
+
+# --- Phonetic skeleton ---------------------------------------------------------------------------
+
+_SKELETON_SUBS: tuple[tuple[str, str], ...] = (
+    ("tch", "C"),
+    ("sch", "C"),
+    ("ch", "C"),
+    ("sh", "C"),
+    ("zh", "C"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("dh", "d"),
+    ("bh", "b"),
+    ("ng", "N"),
+    ("ny", "N"),
+    ("qu", "k"),
+)
+_SKELETON_TABLE = str.maketrans(
+    {"j": "C", "q": "k", "c": "k", "x": "s", "z": "s", "v": "w", "d": "t", "r": "l"}
+)
+_VOWELS = re.compile(r"[aeiouyh]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """Return the phonetic skeleton of an ASCII token: consonant classes, vowels dropped.
+
+    Built for the romanisations of the region: ch/sh/j/zh are one class, th→t, ph→f, kh→k,
+    d/t, r/l and v/w merge; an initial vowel is kept as "A", an initial h as "h".
+    "Shinawatra" and the ISO 11940 form "chinwatr" share the skeleton "Cnwtl".
+    """
+    if not token:
+        return ""
+    s = token
+    for a, b in _SKELETON_SUBS:
+        if a in s:
+            s = s.replace(a, b)
+    s = s.translate(_SKELETON_TABLE)
+    if s[0] in "aeiouy":
+        head, rest = "A", s[1:]
+    elif s[0] == "h":
+        head, rest = "h", s[1:]
+    else:
+        head, rest = "", s
+    return _REPEATS.sub(r"\1", head + _VOWELS.sub("", rest))
+
+
+# --- Name forms ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One comparable form of a name.
+
+    ``tokens`` are ASCII tokens (transliterated if needed), ``weights`` their weight in the name
+    score, ``skeletons`` their phonetic skeletons, ``joined`` the tokens without spaces.
+    ``script`` is the script the name was written in and ``original`` its original-script tokens
+    (empty for Latin), compared with every mark kept when both sides share that script.
+    """
+
+    tokens: tuple[str, ...]
+    weights: tuple[float, ...]
+    skeletons: tuple[str, ...]
+    joined: str
+    script: str
+    original: tuple[str, ...]
+
+
+def _form(tokens: list[str], script: str, original: tuple[str, ...]) -> NameForm | None:
+    tokens = clean_tokens(tokens)
+    if not tokens:
+        return None
+    weights = tuple(COMMON_WEIGHT if t in COMMON_TOKENS or len(t) == 1 else 1.0 for t in tokens)
+    return NameForm(
+        tokens=tuple(tokens),
+        weights=weights,
+        skeletons=tuple(skeleton(t) for t in tokens),
+        joined="".join(tokens),
+        script=script,
+        original=original,
+    )
+
+
+_ICU_CACHE: dict[str, object] = {}
+
+
+def _icu(transform_id: str) -> object:
+    transliterator = _ICU_CACHE.get(transform_id)
+    if transliterator is None:
+        import icu  # imported lazily: the CLI stays quick to start on Latin-only files
+
+        transliterator = icu.Transliterator.createInstance(transform_id)
+        _ICU_CACHE[transform_id] = transliterator
+    return transliterator
+
+
+@lru_cache(maxsize=100_000)
+def icu_transliterate(transform_id: str, text: str) -> str:
+    """Transliterate ``text`` with the ICU transform ``transform_id`` (e.g. ``Han-Latin/Names``)."""
+    return _icu(transform_id).transliterate(text)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=100_000)
+def thai_royin(word: str) -> str:
+    """Romanise one Thai word with pythainlp's offline Royal Institute (RTGS-like) engine."""
+    from pythainlp.transliterate import romanize
+
+    try:
+        return str(romanize(word, engine="royin"))
+    except Exception:  # pythainlp raises assorted errors on odd input; ICU still gives a form
+        return ""
+
+
+_THAI_TITLE = re.compile(
+    r"^(?:(?:[ก-ฮ]{1,4}\.){1,5}\s*|นางสาว|นาง|นาย|เด็กชาย|เด็กหญิง|ด\.ช\.|ด\.ญ\.|คุณ|พระ)\s*"
+)
+_MYANMAR_HONORIFICS = ("ဦး", "ဒေါ်", "ကို", "မောင်", "မ")
+_HAN_SEPARATORS = re.compile(r"[\s·・•\.]+")
+
+
+def _strip_thai_titles(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        stripped = _THAI_TITLE.sub("", text, count=1)
+        if stripped.strip():
+            text = stripped
+    return text.strip()
+
+
+def _han_forms(text: str) -> list[list[str]]:
+    parts = [p for p in _HAN_SEPARATORS.split(text) if p]
+    forms: list[list[str]] = []
+    if len(parts) > 1:  # written with a separator (e.g. transcribed foreign names)
+        forms.append([fold(icu_transliterate("Han-Latin/Names", p)).replace(" ", "") for p in parts])
+        return forms
+    syllables = latin_tokens(icu_transliterate("Han-Latin/Names", text))
+    if not syllables:
+        return forms
+    if len(syllables) >= 2:
+        forms.append([syllables[0], "".join(syllables[1:])])  # Xi Jinping
+        if len(syllables) >= 4:
+            forms.append(["".join(syllables[:2]), "".join(syllables[2:])])  # compound surnames
+    forms.append(syllables)
+    return forms
+
+
+def _myanmar_forms(text: str) -> tuple[list[list[str]], tuple[str, ...]]:
+    words = text.split()
+    original = tuple(words)
+    if words and len(text.replace(" ", "")) > 2:
+        for honorific in _MYANMAR_HONORIFICS:
+            first = words[0]
+            if first.startswith(honorific) and len(first) > len(honorific) + 1 and honorific != "မ":
+                words[0] = first[len(honorific) :]
+                break
+            if first == honorific and len(words) > 1:
+                words = words[1:]
+                break
+    syllables: list[str] = []
+    for word in words:
+        syllables.extend(romanise.myanmar_syllables(word))
+    forms = [syllables] if syllables else []
+    icu_form = latin_tokens(icu_transliterate("Any-Latin", " ".join(words)))
+    if icu_form:
+        forms.append(icu_form)
+    return forms, original
+
+
+def name_forms(name: str) -> list[NameForm]:
+    """Return the comparable forms of one name string (empty if nothing is left after cleaning)."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    if not text:
+        return []
+    script = detect_script(text)
+    raw_forms: list[list[str]] = []
+    original: tuple[str, ...] = ()
+    if script == LATIN:
+        raw_forms.append(latin_tokens(text))
+    elif script == THAI:
+        text = _strip_thai_titles(text)
+        words = text.split()
+        original = tuple(words)
+        royin = [fold(thai_royin(w)) for w in words]
+        iso = [fold(icu_transliterate("Thai-Latin", w)).replace(" ", "") for w in words]
+        raw_forms.append([t for w in royin for t in _NON_ALNUM.split(w) if t])
+        raw_forms.append([t for w in iso for t in _NON_ALNUM.split(w) if t])
+    elif script == HAN:
+        original = tuple(c for c in text if char_script(c) == HAN)
+        raw_forms.extend(_han_forms(text))
+    elif script == MYANMAR:
+        forms, original = _myanmar_forms(text)
+        raw_forms.extend(forms)
+    elif script == KHMER:
+        original = tuple(text.split())
+        raw_forms.append([romanise.khmer(w) for w in text.split()])
+    elif script == LAO:
+        original = tuple(text.split())
+        raw_forms.append([romanise.lao(w) for w in text.split()])
+    else:
+        raw_forms.append(latin_tokens(icu_transliterate("Any-Latin", text)))
+    out: list[NameForm] = []
+    seen: set[tuple[str, ...]] = set()
+    for tokens in raw_forms:
+        form = _form([t for t in tokens if t], script, original)
+        if form is not None and form.tokens not in seen:
+            seen.add(form.tokens)
+            out.append(form)
+    return out
