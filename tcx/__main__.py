@@ -1,0 +1,5 @@
+import sys
+
+from tcx.cli import main
+
+sys.exit(main())

@@ -1,0 +1,181 @@
+"""Account endpoints: the caller, their agency's users (agency admin) and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import EmailStr
+
+from tcx.accounts import selectors, services
+from tcx.accounts.models import Role, User
+from tcx.api.problems import ApiProblem
+from tcx.api.schemas import StrictInput
+from tcx.organisations import selectors as org_selectors
+
+router = Router(tags=["accounts"])
+
+
+class OrganisationRef(Schema):
+    id: int
+    name: str
+    kind: str
+    country: str | None
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str | None:
+        return obj.country.code if obj.country else None
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    role: str
+    organisation: OrganisationRef
+    sharing_groups: list[str]
+    mfa_enrolled: bool
+    auth: str
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    job_title: str
+    role: str
+    is_active: bool
+    organisation_id: int
+    last_login: dt.datetime | None
+
+
+class UserIn(StrictInput):
+    username: str
+    password: str
+    role: Role
+    first_name: str = ""
+    last_name: str = ""
+    email: EmailStr | None = None
+    job_title: str = ""
+
+
+class UserPatch(StrictInput):
+    role: Role | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: EmailStr | None = None
+    job_title: str | None = None
+    is_active: bool | None = None
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    scope: str
+    username: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    status: str
+
+    @staticmethod
+    def resolve_username(obj: Any) -> str:
+        return str(obj.user.username)
+
+
+class TokenIn(StrictInput):
+    name: str
+    scope: str = "read"
+    expires_in_days: int | None = None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+def _admin(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if user.role != Role.AGENCY_ADMIN:
+        raise ApiProblem(403, "only an agency admin manages users")
+    return user
+
+
+@router.get("/me", response=MeOut, summary="Who the caller is")
+def me(request: HttpRequest) -> Any:
+    user: User = request.user  # type: ignore[assignment]
+    group_ids = org_selectors.sharing_group_ids_for(organisation=user.organisation)
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "role": user.role,
+        "organisation": user.organisation,
+        "sharing_groups": [g.slug for g in org_selectors.sharing_group_list().filter(pk__in=group_ids)],
+        "mfa_enrolled": selectors.has_confirmed_mfa(user=user),
+        "auth": "token" if getattr(request, "tcx_token", None) else "session",
+    }
+
+
+@router.get("/users", response=list[UserOut], summary="Your agency's people (agency admin)")
+@paginate(LimitOffsetPagination)
+def list_users(request: HttpRequest) -> Any:
+    return selectors.user_list(fetched_by=_admin(request))
+
+
+@router.post("/users", response={201: UserOut}, summary="Add a person to your agency (agency admin)")
+def create_user(request: HttpRequest, payload: UserIn) -> Any:
+    actor = _admin(request)
+    data = payload.dict()
+    data["email"] = data["email"] or ""
+    user = services.user_create(actor=actor, organisation=actor.organisation, request=request, **data)
+    return 201, user
+
+
+@router.get("/users/{user_id}", response=UserOut)
+def get_user(request: HttpRequest, user_id: int) -> Any:
+    return selectors.access_user(actor=_admin(request), user_id=user_id)
+
+
+@router.patch("/users/{user_id}", response=UserOut)
+def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
+    actor = _admin(request)
+    user = selectors.access_user(actor=actor, user_id=user_id)
+    return services.user_update(actor=actor, user=user, data=payload.dict(exclude_none=True), request=request)
+
+
+@router.post("/users/{user_id}/reset-mfa", response={204: None})
+def reset_user_mfa(request: HttpRequest, user_id: int) -> Any:
+    actor = _admin(request)
+    services.mfa_reset(actor=actor, user=selectors.access_user(actor=actor, user_id=user_id), request=request)
+    return 204, None
+
+
+@router.get("/tokens", response=list[TokenOut], summary="Your API tokens (an agency admin: the agency's)")
+@paginate(LimitOffsetPagination)
+def list_tokens(request: HttpRequest) -> Any:
+    return selectors.token_list(actor=request.user)  # type: ignore[arg-type]
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a token; its secret is shown once")
+def create_token(request: HttpRequest, payload: TokenIn) -> Any:
+    token, secret = services.token_create(actor=request.user, request=request, **payload.dict())  # type: ignore[arg-type]
+    token.token = secret  # type: ignore[attr-defined]
+    return 201, token
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token")
+def revoke_token(request: HttpRequest, token_id: int) -> Any:
+    actor: User = request.user  # type: ignore[assignment]
+    token = selectors.access_token(actor=actor, token_id=token_id)
+    return services.token_revoke(actor=actor, token=token, request=request)

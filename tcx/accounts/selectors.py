@@ -1,0 +1,47 @@
+"""Reads on accounts."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tcx.accounts.models import ApiToken, Role, User
+from tcx.policy.rules import NotFound
+
+
+def user_list(*, fetched_by: User) -> QuerySet[User]:
+    """The people an agency admin manages: their own agency's. Nobody else lists users."""
+    if fetched_by.role != Role.AGENCY_ADMIN:
+        return User.objects.none()
+    return User.objects.select_related("organisation").filter(organisation_id=fetched_by.organisation_id)
+
+
+def access_user(*, actor: User, user_id: int) -> User:
+    user = user_list(fetched_by=actor).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def token_list(*, actor: User) -> QuerySet[ApiToken]:
+    """The actor's own tokens; for an agency admin, every token of their agency."""
+    qs = ApiToken.objects.select_related("user")
+    if actor.role == Role.AGENCY_ADMIN:
+        return qs.filter(user__organisation_id=actor.organisation_id)
+    return qs.filter(user=actor)
+
+
+def access_token(*, actor: User, token_id: int) -> ApiToken:
+    token = token_list(actor=actor).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(f"token {token_id} not found")
+    return token
+
+
+def has_confirmed_mfa(*, user: User) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def user_exists(*, username: str) -> bool:
+    return User.objects.filter(username__iexact=username).exists()

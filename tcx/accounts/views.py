@@ -1,0 +1,222 @@
+"""Sign-in with MFA, sign-out, the agency's users and the person's API tokens."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tcx.accounts import selectors, services
+from tcx.accounts.forms import TokenCodeForm, TokenCreateForm, UserCreateForm, UserUpdateForm
+from tcx.accounts.models import Role, User
+from tcx.audit import services as audit
+from tcx.audit.registry import AuditAction
+from tcx.policy.rules import NotFound
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+def lockout_response(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """What django-axes answers once an account is locked: a page, not a bare 403."""
+    username = ""
+    if isinstance(credentials, dict):
+        username = str(credentials.get("username", ""))
+    elif request.method == "POST":
+        username = request.POST.get("username", "")
+    audit.record(action=AuditAction.LOCKED_OUT, actor_label=username[:150], request=request)
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("web:home")
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            auth_login(request, user)
+            request.session["tcx_last_seen"] = None
+            if not settings.TCX_REQUIRE_MFA:
+                audit.record(actor=user, action=AuditAction.LOGIN, request=request, data={"mfa": False})
+                return redirect(_safe_next(request))
+            return redirect(f"/accounts/mfa/?next={_safe_next(request)}")
+        audit.record(
+            action=AuditAction.LOGIN_FAILED,
+            actor_label=request.POST.get("username", "")[:150],
+            request=request,
+        )
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _safe_next(request), "demo": settings.DEMO_MODE},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_view(request: HttpRequest) -> HttpResponse:
+    """Second step: a code from a confirmed authenticator, or enrolment of a first one."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_safe_next(request))
+    enrolling = not selectors.has_confirmed_mfa(user=user)
+    device = services.mfa_device_for_enrolment(user=user) if enrolling else None
+    form = TokenCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if enrolling:
+            assert device is not None
+            matched = device if device.verify_token(code) else None
+        else:
+            matched = next(
+                (d for d in TOTPDevice.objects.filter(user=user, confirmed=True) if d.verify_token(code)),
+                None,
+            )
+        if matched is not None:
+            if enrolling:
+                services.mfa_confirm(user=user, device=matched, request=request)
+            otp_login(request, matched)
+            audit.record(actor=user, action=AuditAction.LOGIN, request=request, data={"mfa": True})
+            return redirect(_safe_next(request))
+        audit.record(actor=user, action=AuditAction.MFA_FAILED, request=request)
+        form.add_error("code", "That code is not right. Check the time on your phone and try again.")
+    context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
+    if device is not None:
+        qr = segno.make(device.config_url, error="m")
+        context["qr_svg"] = qr.svg_inline(scale=4, title="QR code for your authenticator app")
+        context["secret_b32"] = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/mfa.html", context)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record(actor=request.user, action=AuditAction.LOGOUT, request=request)
+    auth_logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("accounts:login")
+
+
+def _admin_only(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if user.role != Role.AGENCY_ADMIN:
+        raise Http404("not found")
+    return user
+
+
+@login_required
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _admin_only(request)
+    users = selectors.user_list(fetched_by=actor)
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    actor = _admin_only(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                actor=actor, organisation=actor.organisation, request=request, **form.cleaned_data
+            )
+        except services.AccountError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"{user.username} can now sign in and will enrol an authenticator.")
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _admin_only(request)
+    try:
+        user = selectors.access_user(actor=actor, user_id=user_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    initial = {
+        f: getattr(user, f) for f in ("first_name", "last_name", "email", "job_title", "role", "is_active")
+    }
+    form = UserUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=actor, user=user, data=form.cleaned_data, request=request)
+        except services.AccountError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"{user.username} updated.")
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "subject": user, "creating": False})
+
+
+@login_required
+@require_POST
+def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _admin_only(request)
+    try:
+        user = selectors.access_user(actor=actor, user_id=user_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    services.mfa_reset(actor=actor, user=user, request=request)
+    messages.success(request, f"{user.username} will enrol a new authenticator at next sign-in.")
+    return redirect("accounts:users")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list_view(request: HttpRequest) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    form = TokenCreateForm(request.POST or None, initial={"expires_in_days": settings.TCX_TOKEN_DEFAULT_DAYS})
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, secret = services.token_create(actor=actor, request=request, **form.cleaned_data)
+        except services.AccountError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            form = TokenCreateForm(initial={"expires_in_days": settings.TCX_TOKEN_DEFAULT_DAYS})
+    tokens = selectors.token_list(actor=actor)
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "secret": secret})
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    actor: User = request.user  # type: ignore[assignment]
+    try:
+        token = selectors.access_token(actor=actor, token_id=token_id)
+        services.token_revoke(actor=actor, token=token, request=request)
+    except (NotFound, services.Refused) as exc:
+        raise Http404("token not found") from exc
+    messages.success(request, f"Token {token.name} revoked.")
+    return redirect("accounts:tokens")

@@ -1,0 +1,73 @@
+"""Audit endpoints: the events the caller may read, and (operator) chain verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tcx.api.problems import ApiProblem
+from tcx.audit import selectors, services
+from tcx.audit.registry import AuditAction
+
+router = Router(tags=["audit"])
+
+
+class AuditEventOut(Schema):
+    seq: int
+    created_at: dt.datetime
+    actor: str
+    organisation_id: int | None
+    action: str
+    target_type: str
+    target_id: str
+    target_owner_id: int | None
+    client_address: str
+    data: dict[str, Any]
+    hash: str
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return str(obj.actor_label)
+
+
+class VerifyOut(Schema):
+    ok: bool
+    checked: int
+    broken_seq: int | None
+    reason: str
+
+
+@router.get("/events", response=list[AuditEventOut], summary="Audit events the caller may read")
+@paginate(LimitOffsetPagination)
+def list_events(request: HttpRequest, action: str | None = None, outside_only: bool = False) -> Any:
+    if action and action not in AuditAction.values:
+        raise ApiProblem(
+            422, f"unknown action {action!r}", errors=[{"field": "action", "message": "unknown action"}]
+        )
+    services.record(
+        actor=request.user,
+        action=AuditAction.AUDIT_VIEWED,
+        request=request,
+        data={"via": "api", "action": action, "outside_only": outside_only},
+    )
+    return selectors.audit_event_list(
+        actor=request.user, filters={"action": action, "outside_only": outside_only}
+    )
+
+
+@router.post("/verify", response=VerifyOut, summary="Verify the whole hash chain (platform operator)")
+def verify_chain(request: HttpRequest) -> Any:
+    if getattr(request.user, "role", None) != "operator":
+        raise ApiProblem(403, "only the platform operator verifies the audit chain")
+    result = services.verify()
+    services.record(
+        actor=request.user,
+        action=AuditAction.AUDIT_VERIFIED,
+        request=request,
+        data={"checked": result.checked, "ok": result.ok},
+    )
+    return result

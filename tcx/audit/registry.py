@@ -1,0 +1,45 @@
+"""The one registry of audit actions. An action not listed here cannot be recorded.
+
+``SYSTEM`` actions are about the node and its accounts (the operator sees them); the others
+touch operational data (the owning agency's supervisors see them).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    # Accounts and sessions
+    LOGIN = "auth.login", "signed in"
+    LOGIN_FAILED = "auth.login_failed", "failed to sign in"
+    LOCKED_OUT = "auth.locked_out", "was locked out"
+    LOGOUT = "auth.logout", "signed out"
+    MFA_ENROLLED = "auth.mfa_enrolled", "enrolled an authenticator"
+    MFA_FAILED = "auth.mfa_failed", "gave a wrong authenticator code"
+    MFA_RESET = "auth.mfa_reset", "reset a user's authenticator"
+    USER_CREATED = "user.created", "created a user"
+    USER_UPDATED = "user.updated", "changed a user"
+    TOKEN_CREATED = "token.created", "created an API token"
+    TOKEN_REVOKED = "token.revoked", "revoked an API token"
+    TOKEN_REFUSED = "token.refused", "presented an invalid API token"
+    # Reference data
+    REFERENCE_SEEDED = "reference.seeded", "seeded reference data"
+    ORGANISATION_CREATED = "organisation.created", "created an organisation"
+    # The audit log itself
+    AUDIT_VIEWED = "audit.viewed", "read the audit log"
+    AUDIT_VERIFIED = "audit.verified", "verified the audit chain"
+    # Operational data (records, messages, roadmap ... register theirs here)
+    RECORD_CREATED = "record.created", "created a record"
+    RECORD_VIEWED = "record.viewed", "read a record"
+    RECORD_UPDATED = "record.updated", "changed a record"
+    RECORD_ARCHIVED = "record.archived", "archived a record"
+    RECORD_EXPORTED = "record.exported", "exported records"
+    RECORD_SEARCHED = "record.searched", "searched records"
+
+
+SYSTEM_ACTIONS = frozenset(
+    a
+    for a in AuditAction.values
+    if a.split(".")[0] in {"auth", "user", "token", "reference", "organisation", "audit"}
+)

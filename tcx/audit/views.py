@@ -1,0 +1,46 @@
+"""Audit views: who did what, filtered to what the actor may read (``selectors.audit_event_list``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tcx.audit import selectors, services
+from tcx.audit.registry import AuditAction
+
+
+@login_required
+def event_list_view(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "action": request.GET.get("action") if request.GET.get("action") in AuditAction.values else None,
+        "outside_only": request.GET.get("outside") == "1",
+    }
+    events = selectors.audit_event_list(actor=request.user, filters=filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    services.record(
+        actor=request.user,
+        action=AuditAction.AUDIT_VIEWED,
+        request=request,
+        data={"filters": {k: v for k, v in filters.items() if v}, "page": page.number},
+    )
+    return render(
+        request,
+        "audit/events.html",
+        {
+            "page": page,
+            "actions": AuditAction.choices,
+            "filters": filters,
+            "scope": _scope_label(request.user),
+        },
+    )
+
+
+def _scope_label(user: object) -> str:
+    role = getattr(user, "role", "")
+    if role == "operator":
+        return "System events of this node (sign-ins, accounts, tokens, reference data)."
+    if role in ("supervisor", "agency_admin"):
+        return "Events that touch your agency's data, and the actions of your agency's people."
+    return "Your own actions."

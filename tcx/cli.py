@@ -1,0 +1,28 @@
+"""The ``tcx`` console command: Django's management commands with TCX settings, plus TCX's own.
+
+``tcx screen`` runs the matching engine on files without starting Django at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] == "screen":
+        from tcx.matching.cli import main as screen_main
+
+        return screen_main(argv[2:])
+    if len(argv) > 1 and argv[1] == "demo":
+        os.environ.setdefault("TCX_DEMO", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tcx.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

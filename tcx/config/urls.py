@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from tcx.api.urls import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("accounts/", include("tcx.accounts.urls")),
+    path("organisations/", include("tcx.organisations.urls")),
+    path("audit/", include("tcx.audit.urls")),
+    path("", include("tcx.web.urls")),
+]
+
+handler404 = "tcx.web.views.not_found"
+handler403 = "tcx.web.views.not_found"
+handler500 = "tcx.web.views.server_error"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PolicyConfig(AppConfig):
+    name = "tcx.policy"
+    verbose_name = "Sharing policy"

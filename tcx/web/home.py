@@ -1,0 +1,121 @@
+"""The home page: "what needs my attention", one set of panels per persona.
+
+Each panel is a function of the actor returning a dict (title, items, link) or None. Apps that
+come later add their panels (hits, messages, deadlines) to ``PANELS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from tcx.accounts import selectors as account_selectors
+from tcx.audit import selectors as audit_selectors
+from tcx.organisations import selectors as org_selectors
+
+Panel = dict[str, Any]
+
+
+def _account_panel(actor: Any) -> Panel | None:
+    items = []
+    soon = timezone.now() + dt.timedelta(days=14)
+    for token in account_selectors.token_list(actor=actor).filter(
+        user=actor, revoked_at__isnull=True, expires_at__lte=soon, expires_at__gt=timezone.now()
+    ):
+        items.append(f"API token “{token.name}” expires on {token.expires_at:%Y-%m-%d}.")
+    if not account_selectors.has_confirmed_mfa(user=actor):
+        items.append(
+            "You have no authenticator yet: you will enrol one at your next sign-in outside demo mode."
+        )
+    return {"title": "Your account", "items": items or ["Nothing needs your attention."], "link": None}
+
+
+def _outside_reads_panel(actor: Any) -> Panel | None:
+    if actor.role not in ("supervisor", "agency_admin"):
+        return None
+    since = timezone.now() - dt.timedelta(days=7)
+    events = audit_selectors.audit_event_list(actor=actor, filters={"outside_only": True}).filter(
+        created_at__gte=since
+    )
+    count = events.count()
+    return {
+        "title": "Who read our data",
+        "items": [f"{count} access(es) to your agency's data by other agencies in the last 7 days."],
+        "link": ("/audit/?outside=1", "Open the audit log"),
+    }
+
+
+def _users_panel(actor: Any) -> Panel | None:
+    if actor.role != "agency_admin":
+        return None
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users = account_selectors.user_list(fetched_by=actor)
+    without_mfa = users.filter(is_active=True).exclude(
+        pk__in=TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    )
+    items = [f"{users.filter(is_active=True).count()} active people in your agency."]
+    if without_mfa.exists():
+        items.append(f"{without_mfa.count()} have not enrolled an authenticator yet.")
+    return {"title": "Your agency's people", "items": items, "link": ("/accounts/users/", "Manage users")}
+
+
+def _operator_panel(actor: Any) -> Panel | None:
+    if actor.role != "operator":
+        return None
+    last = audit_selectors.audit_event_list(actor=actor, filters={"action": "audit.verified"}).first()
+    items = [
+        f"Last audit-chain verification: {last.created_at:%Y-%m-%d %H:%M} UTC "
+        f"({last.data.get('checked')} events)."
+        if last
+        else "The audit chain has not been verified yet: run `tcx audit verify`."
+    ]
+    failed = audit_selectors.audit_event_list(actor=actor, filters={"action": "auth.locked_out"}).filter(
+        created_at__gte=timezone.now() - dt.timedelta(days=1)
+    )
+    if failed.exists():
+        items.append(f"{failed.count()} account lockout(s) in the last 24 hours.")
+    return {"title": "Node health", "items": items, "link": ("/audit/", "System events")}
+
+
+def _groups_panel(actor: Any) -> Panel | None:
+    if actor.role not in ("officer", "analyst", "supervisor", "partner_liaison"):
+        return None
+    group_ids = org_selectors.sharing_group_ids_for(organisation=actor.organisation)
+    names = [g.name for g in org_selectors.sharing_group_list().filter(pk__in=group_ids)]
+    return {
+        "title": "What is shared with your agency",
+        "items": [f"Your agency is in {len(names)} sharing group(s): {', '.join(names) or 'none'}."],
+        "link": ("/organisations/groups/", "Sharing groups"),
+    }
+
+
+def _secretariat_panel(actor: Any) -> Panel | None:
+    if actor.role != "secretariat_officer":
+        return None
+    countries = org_selectors.country_list().filter(kind="member_state")
+    agencies = org_selectors.organisation_list(kind="member_state_agency")
+    return {
+        "title": "The network",
+        "items": [
+            f"{countries.count()} member states, {agencies.count()} member-state agencies on this node."
+        ],
+        "link": ("/organisations/", "Directory"),
+    }
+
+
+PANELS: list[Callable[[Any], Panel | None]] = [
+    _groups_panel,
+    _outside_reads_panel,
+    _users_panel,
+    _operator_panel,
+    _secretariat_panel,
+    _account_panel,
+]
+
+
+def panels_for(actor: Any) -> list[Panel]:
+    return [panel for panel in (build(actor) for build in PANELS) if panel]

@@ -1,0 +1,42 @@
+"""The navigation of the page shell. Each app adds its entry here, with the roles that see it."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclasses.dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] | None = None  # None: every signed-in person
+
+
+ALL_OPERATIONAL = frozenset({"officer", "analyst", "supervisor", "partner_liaison"})
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Home", "web:home"),
+    NavItem("Directory", "organisations:directory"),
+    NavItem("Crime areas", "organisations:crime_areas"),
+    NavItem("Sharing groups", "organisations:groups"),
+    NavItem("Users", "accounts:users", frozenset({"agency_admin"})),
+    NavItem("Audit", "audit:events"),
+    NavItem("API tokens", "accounts:tokens"),
+]
+
+
+def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
+    items = []
+    for item in NAVIGATION:
+        if item.roles is not None and user.role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # an app that is not installed on this node
+            continue
+        current = path == url if url == "/" else path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": current})
+    return items
