@@ -7,8 +7,9 @@ a budget is spent, so a very common name part (Nguyen, Mohd, Aung) neither flood
 list nor is dropped — it still counts through the pair keys that combine it with the other
 parts of the name (``b:anh|nguyen``), which are rare.
 
-Key prefixes: ``i:`` identifier, ``n:`` name token, ``p:`` phonetic skeleton, ``b:`` pair of name
-tokens, ``s:`` original-script token, ``y:`` name token with birth year.
+Key prefixes: ``i:`` identifier, ``n:`` name token (vowel-folded), ``p:`` phonetic skeleton,
+``b:`` pair of name tokens, ``q:`` pair of phonetic skeletons, ``s:`` original-script token,
+``y:`` name token with birth year.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import math
 from collections.abc import Mapping, Sequence
 
 from tcx.matching.entity import Entity
+from tcx.matching.text import vowel_fold
 
 # Postings read per query before only already-found candidates are considered.
 SCAN_BUDGET = 6000
 _MAX_PAIR_TOKENS = 5
-_PREFIX_BOOST = {"i": 3.0, "b": 1.2, "y": 1.2, "n": 1.0, "s": 1.0, "p": 0.6}
+_PREFIX_BOOST = {"i": 3.0, "b": 1.2, "y": 1.2, "q": 1.2, "n": 1.0, "s": 1.0, "p": 0.8}
 
 
 def keys_for(entity: Entity) -> list[str]:
@@ -31,8 +33,10 @@ def keys_for(entity: Entity) -> list[str]:
         keys["i:" + ident.key] = None
     years = {d.year for d in entity.dates}
     for form in entity.names:
-        tokens = [t for t in form.tokens if len(t) > 1]
-        for token, skel in zip(form.tokens, form.skeletons, strict=True):
+        # name tokens are keyed vowel-folded (Ly / Lee / li share n:li); the matcher re-ranks
+        folded = [vowel_fold(t) for t in form.tokens]
+        tokens = [t for t in folded if len(t) > 1]
+        for token, skel in zip(folded, form.skeletons, strict=True):
             if len(token) > 1:
                 keys["n:" + token] = None
                 if len(skel) > 1:
@@ -43,8 +47,12 @@ def keys_for(entity: Entity) -> list[str]:
         for i, a in enumerate(head):
             for b in head[i + 1 :]:
                 keys[f"b:{a}|{b}"] = None
+        skels = sorted({s for s in form.skeletons[:_MAX_PAIR_TOKENS] if s})
+        for i, a in enumerate(skels):
+            for b in skels[i + 1 :]:
+                keys[f"q:{a}|{b}"] = None
         if len(tokens) > 1:
-            keys["n:" + form.joined] = None
+            keys["n:" + "".join(folded)] = None
         for original in form.original:
             keys["s:" + original] = None
     return list(keys)

@@ -97,6 +97,11 @@ def _my_render(syllable: str) -> str:
     return initial + rime
 
 
+def myanmar_segments(word: str) -> list[str]:
+    """Split a Burmese word into its written syllables (in Burmese script)."""
+    return _my_segment(word)
+
+
 def myanmar_syllables(word: str) -> list[str]:
     """Romanise a Burmese word into one Latin token per syllable (အောင်ဆန်း → ["aung", "san"])."""
     return [s for s in (_my_render(syl) for syl in _my_segment(word)) if s]
@@ -111,12 +116,13 @@ _KM_CONSONANTS = {
     "ល": "l", "វ": "v", "ឝ": "s", "ឞ": "s", "ស": "s", "ហ": "h", "ឡ": "l", "អ": "",
 }  # fmt: skip
 _KM_VOWELS = {
-    "ា": "a", "ិ": "e", "ី": "ei", "ឹ": "oe", "ឺ": "eu", "ុ": "o", "ូ": "ou", "ួ": "uo", "ើ": "aeu",
-    "ឿ": "oea", "ៀ": "ie", "េ": "e", "ែ": "ae", "ៃ": "ai", "ោ": "ao", "ៅ": "au", "ំ": "m", "ះ": "h",
+    "ា": "a", "ិ": "i", "ី": "i", "ឹ": "oe", "ឺ": "eu", "ុ": "o", "ូ": "ou", "ួ": "uo", "ើ": "aeu",
+    "ឿ": "oea", "ៀ": "ie", "េ": "e", "ែ": "ae", "ៃ": "ai", "ោ": "ao", "ៅ": "ao", "ំ": "m", "ះ": "h",
     "ឥ": "e", "ឦ": "ei", "ឧ": "o", "ឩ": "ou", "ឪ": "ov", "ឫ": "rue", "ឬ": "rueu", "ឭ": "lue",
     "ឮ": "lueu", "ឯ": "ae", "ឰ": "ai", "ឱ": "ao", "ឲ": "ao", "ឳ": "au",
 }  # fmt: skip
 _KM_COENG = "\u17d2"
+_KM_FIRST_SERIES = frozenset("កខចឆដឋណតថបផសហឡអឝឞ")
 
 
 def khmer(word: str) -> str:
@@ -124,10 +130,16 @@ def khmer(word: str) -> str:
     out: list[str] = []
     for i, char in enumerate(word):
         if char in _KM_CONSONANTS:
+            if i > 0 and word[i - 1] == _KM_COENG and _KM_CONSONANTS[char] == _KM_CONSONANTS[word[i - 2]]:
+                continue  # doubled consonant (ញ្ញ): written once
             out.append(_KM_CONSONANTS[char])
-            nxt = word[i + 1] if i + 1 < len(word) else ""
-            if i == 0 and nxt in _KM_CONSONANTS:
-                out.append("a")  # inherent vowel of an open first syllable
+            j = i + 1
+            while j < len(word) and "\u17c9" <= word[j] <= "\u17d1" and word[j] != _KM_COENG:
+                j += 1  # register shifters and other signs
+            nxt = word[j] if j < len(word) else ""
+            if nxt in _KM_CONSONANTS and (i == 0 or word[i - 1] != _KM_COENG):
+                # inherent vowel before the next consonant: "a" for the first series, "o" for the second
+                out.append("a" if char in _KM_FIRST_SERIES else "o")
         elif char in _KM_VOWELS:
             out.append(_KM_VOWELS[char])
         elif char == _KM_COENG or "\u17c6" <= char <= "\u17dd":
@@ -156,7 +168,11 @@ def lao(word: str) -> str:
     """Romanise a Lao word (common French-influenced spellings; leading vowels reordered)."""
     out: list[str] = []
     pending = ""
-    for char in word:
+    word = word.replace("\u0ecd\u0eb2", "\u0eb3")  # decomposed am
+    for i, char in enumerate(word):
+        if char == "ອ" and i > 0 and word[i - 1] in _LO_CONSONANTS:
+            out.append("o")  # ອ after a consonant is the vowel o, not a silent carrier
+            continue
         if char in _LO_LEADING:
             pending = _LO_LEADING[char]
         elif char in _LO_CONSONANTS:

@@ -9,9 +9,7 @@ thresholds were set on the evaluation set built by ``bench/matching/build_eval.p
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tcx.matching.entity import Entity, PartialDate, comparable
 from tcx.matching.identifiers import CONFLICT_KINDS
-from tcx.matching.text import LATIN, NameForm
+from tcx.matching.text import LATIN, NameForm, skeleton, vowel_fold
 
 MATCH_THRESHOLD = 0.70
 POSSIBLE_THRESHOLD = 0.50
@@ -44,7 +42,6 @@ COUNTRY_CONFLICT = -0.6
 GENDER_CONFLICT = -1.5
 
 _lev = Levenshtein.normalized_similarity
-_squeeze = functools.partial(re.compile(r"(.)\1+").sub, r"\1")
 
 # Token pairs below this similarity are treated as unmatched name parts.
 TOKEN_FLOOR = 0.6
@@ -65,10 +62,10 @@ def token_similarity(a: str, b: str, sa: str, sb: str) -> float:
         return 1.0
     if len(a) == 1 or len(b) == 1:
         return 0.6 if a[0] == b[0] else 0.0
+    if vowel_fold(a) == vowel_fold(b):
+        return 0.9  # Su / Suu, Ly / Lee, Nay / Ne
     sim = _lev(a, b)
     if len(a) < 5 or len(b) < 5:
-        if _squeeze(a) == _squeeze(b):
-            return 0.9  # Su / Suu, Le / Lee
         sim *= 0.8  # one letter changes a short name: Nam / Lam, An / Anh are different people
     if sa == sb and len(sa) >= 2:
         return sim if sim > 0.85 else 0.85
@@ -117,12 +114,33 @@ def latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
     sa, sb = fa.skeletons, fb.skeletons
     sims = [token_similarity(a, b, sa[i], sb[j]) for i, a in enumerate(ta) for j, b in enumerate(tb)]
     best = _align(ta, tb, fa.weights, fb.weights, sims)
+    if best < 0.95 and len(ta) != len(tb):
+        best = max(best, _merged_similarity(fa, fb))
     if best < 1.0 and len(ta) != len(tb):
         joined = _lev(fa.joined, fb.joined)
         if len(ta) > 1:
             joined = max(joined, _lev("".join(ta[::-1]), fb.joined))
         if joined >= 0.9:
             best = max(best, joined * 0.97)
+    return best
+
+
+def _merged_similarity(fa: NameForm, fb: NameForm) -> float:
+    """Align again after joining two adjacent parts of the longer name (Thi Da / Thida)."""
+    if len(fa.tokens) < len(fb.tokens):
+        fa, fb = fb, fa
+    ta, wa = fa.tokens, fa.weights
+    best = 0.0
+    for i in range(len(ta) - 1):
+        tokens = (*ta[:i], ta[i] + ta[i + 1], *ta[i + 2 :])
+        weights = (*wa[:i], max(wa[i], wa[i + 1]), *wa[i + 2 :])
+        skeletons = [skeleton(t) for t in tokens]
+        sims = [
+            token_similarity(a, b, skeletons[x], fb.skeletons[y])
+            for x, a in enumerate(tokens)
+            for y, b in enumerate(fb.tokens)
+        ]
+        best = max(best, 0.98 * _align(tokens, fb.tokens, weights, fb.weights, sims))
     return best
 
 

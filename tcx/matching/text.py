@@ -434,6 +434,24 @@ def skeleton(token: str) -> str:
     return _REPEATS.sub(r"\1", head + _VOWELS.sub("", rest))
 
 
+_VOWEL_FOLDS: tuple[tuple[str, str], ...] = (
+    ("ee", "i"), ("ey", "i"), ("ie", "i"), ("ei", "i"), ("ay", "e"), ("ae", "e"),
+    ("oo", "u"), ("ou", "u"), ("uu", "u"), ("oe", "o"), ("oh", "o"), ("au", "ao"), ("aw", "ao"),
+    ("y", "i"), ("w", "u"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def vowel_fold(token: str) -> str:
+    """Fold the vowel spellings that romanisations of the region mix up (ee/i/y, ou/oo/u, ay/e,
+    au/aw/ao), so that Ly and លី's "li", or Nay and "ne", compare equal."""
+    out = token
+    for a, b in _VOWEL_FOLDS:
+        if a in out:
+            out = out.replace(a, b)
+    return _REPEATS.sub(r"\1", out)
+
+
 # --- Name forms ----------------------------------------------------------------------------------
 
 
@@ -503,6 +521,7 @@ def thai_royin(word: str) -> str:
 _THAI_TITLE = re.compile(
     r"^(?:(?:[ก-ฮ]{1,4}\.){1,5}\s*|นางสาว|นาง|นาย|เด็กชาย|เด็กหญิง|ด\.ช\.|ด\.ญ\.|คุณ|พระ)\s*"
 )
+_THR = re.compile(r"^thr(?=[aeiou])")
 _MYANMAR_HONORIFICS = ("ဦး", "ဒေါ်", "ကို", "မောင်", "မ")
 _HAN_SEPARATORS = re.compile(r"[\s·・•\.]+")
 
@@ -549,6 +568,7 @@ def _myanmar_forms(text: str) -> tuple[list[list[str]], tuple[str, ...]]:
     syllables: list[str] = []
     for word in words:
         syllables.extend(romanise.myanmar_syllables(word))
+    original = tuple(seg for word in words for seg in romanise.myanmar_segments(word))
     forms = [syllables] if syllables else []
     icu_form = latin_tokens(icu_transliterate("Any-Latin", " ".join(words)))
     if icu_form:
@@ -558,10 +578,13 @@ def _myanmar_forms(text: str) -> tuple[list[list[str]], tuple[str, ...]]:
 
 def name_forms(name: str) -> list[NameForm]:
     """Return the comparable forms of one name string (empty if nothing is left after cleaning)."""
-    text = unicodedata.normalize("NFKC", name).strip()
+    # NFC, not NFKC: NFKC splits Thai sara am (คำ) and Lao am (ຄຳ), which romanisers then misread.
+    text = unicodedata.normalize("NFC", name).strip()
     if not text:
         return []
     script = detect_script(text)
+    if script in (LATIN, HAN, OTHER, CYRILLIC):
+        text = unicodedata.normalize("NFKC", text)
     raw_forms: list[list[str]] = []
     original: tuple[str, ...] = ()
     if script == LATIN:
@@ -570,7 +593,7 @@ def name_forms(name: str) -> list[NameForm]:
         text = _strip_thai_titles(text)
         words = text.split()
         original = tuple(words)
-        royin = [fold(thai_royin(w)) for w in words]
+        royin = [_THR.sub("s", fold(thai_royin(w))) for w in words]
         iso = [fold(icu_transliterate("Thai-Latin", w)).replace(" ", "") for w in words]
         raw_forms.append([t for w in royin for t in _NON_ALNUM.split(w) if t])
         raw_forms.append([t for w in iso for t in _NON_ALNUM.split(w) if t])

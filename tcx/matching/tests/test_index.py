@@ -13,7 +13,7 @@ def person(entity_id, name, **props):
 def test_keys_cover_tokens_pairs_phonetics_scripts_and_identifiers():
     keys = keys_for(person("a", "สมชาย ใจดี", passportNumber="C1234567", birthDate="1975"))
     assert "i:doc:C1234567" in keys
-    assert "n:somchai" in keys and "b:chaidi|somchai" in keys
+    assert "n:somchai" in keys and "b:chaidi|somchai" in keys and "q:Ct|smC" in keys
     assert "s:ใจดี" in keys
     assert any(k.startswith("p:") for k in keys)
     assert "y:somchai:1975" in keys
