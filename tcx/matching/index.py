@@ -120,16 +120,10 @@ class MemoryIndex(Index):
         scores: dict[int, float] = {}
         get = scores.get
         for key, weight, scan in plan(keys, df, len(self._slot) or 1, self.budget):
-            if scan:
-                for slot in postings[key]:
-                    scores[slot] = get(slot, 0.0) + weight
-            else:
-                # common key: only strengthens candidates found through rarer keys
-                bucket = postings[key]
-                if len(scores) * 8 < len(bucket):
-                    continue
-                for slot in set(bucket).intersection(scores):
-                    scores[slot] += weight
+            if not scan:
+                break  # plan() is sorted rarest first: the rest are common keys (the matcher re-ranks)
+            for slot in postings[key]:
+                scores[slot] = get(slot, 0.0) + weight
         best = heapq.nlargest(n, scores.items(), key=itemgetter(1))
         entities = self._entities
         return [(e, w) for slot, w in best if (e := entities[slot]) is not None]

@@ -21,7 +21,7 @@ from tcx.matching.entity import Entity
 from tcx.matching.text import vowel_fold
 
 # Postings read per query before only already-found candidates are considered.
-SCAN_BUDGET = 6000
+SCAN_BUDGET = 2000
 _MAX_PAIR_TOKENS = 5
 _PREFIX_BOOST = {"i": 3.0, "b": 1.2, "y": 1.2, "q": 1.2, "n": 1.0, "s": 1.0, "p": 0.8}
 
@@ -72,9 +72,9 @@ def plan(
     """Order the query's keys for candidate retrieval.
 
     Returns ``(key, weight, scan)`` tuples, rarest first. ``scan`` is True while the running sum
-    of dfs stays within ``budget`` (the first key is always scanned): scanned keys contribute
-    new candidates; the others only add weight to candidates already found. Keys absent from
-    the index are left out.
+    of dfs stays within ``budget`` (the first key is always scanned): scanned keys are read and
+    their weights summed per entity; the others are too common to read (an index may still use
+    them to break ties). Keys absent from the index are left out.
     """
     present = sorted((df.get(k, 0), k) for k in keys if df.get(k, 0) > 0)
     out: list[tuple[str, float, bool]] = []
@@ -83,5 +83,7 @@ def plan(
         scan = spent == 0 or spent + count <= budget
         if scan:
             spent += count
+        else:
+            spent = budget + 1  # once a key is skipped, every commoner one is too
         out.append((key, key_weight(key, count, total), scan))
     return out

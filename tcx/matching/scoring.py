@@ -51,6 +51,21 @@ MISSING_PENALTY = 0.3
 DIFFERING_PENALTY = 0.7
 
 
+_TOKEN_CACHE: dict[tuple[str, str], float] = {}
+_TOKEN_CACHE_MAX = 1_000_000
+
+
+def cached_token_similarity(a: str, b: str, sa: str, sb: str) -> float:
+    """:func:`token_similarity`, memoised: name parts recur, so most pairs were seen before."""
+    key = (a, b)
+    sim = _TOKEN_CACHE.get(key)
+    if sim is None:
+        if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
+            _TOKEN_CACHE.clear()
+        sim = _TOKEN_CACHE[key] = token_similarity(a, b, sa, sb)
+    return sim
+
+
 def token_similarity(a: str, b: str, sa: str, sb: str) -> float:
     """Similarity of two ASCII name tokens given their phonetic skeletons ``sa``/``sb``.
 
@@ -112,16 +127,16 @@ def latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
     if ta == tb:
         return 1.0
     sa, sb = fa.skeletons, fb.skeletons
-    sims = [token_similarity(a, b, sa[i], sb[j]) for i, a in enumerate(ta) for j, b in enumerate(tb)]
+    sims = [cached_token_similarity(a, b, sa[i], sb[j]) for i, a in enumerate(ta) for j, b in enumerate(tb)]
     best = _align(ta, tb, fa.weights, fb.weights, sims)
-    if best < 0.95 and len(ta) != len(tb):
-        best = max(best, _merged_similarity(fa, fb))
     if best < 1.0 and len(ta) != len(tb):
         joined = _lev(fa.joined, fb.joined)
         if len(ta) > 1:
             joined = max(joined, _lev("".join(ta[::-1]), fb.joined))
         if joined >= 0.9:
             best = max(best, joined * 0.97)
+        if best < 0.95 and joined >= 0.6:  # only worth it when the letters largely agree
+            best = max(best, _merged_similarity(fa, fb))
     return best
 
 
@@ -136,7 +151,7 @@ def _merged_similarity(fa: NameForm, fb: NameForm) -> float:
         weights = (*wa[:i], max(wa[i], wa[i + 1]), *wa[i + 2 :])
         skeletons = [skeleton(t) for t in tokens]
         sims = [
-            token_similarity(a, b, skeletons[x], fb.skeletons[y])
+            cached_token_similarity(a, b, skeletons[x], fb.skeletons[y])
             for x, a in enumerate(tokens)
             for y, b in enumerate(fb.tokens)
         ]

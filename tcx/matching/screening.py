@@ -48,17 +48,14 @@ def screen_one(
         found = [e for eid, _ in index.candidates(query, pool) if (e := index.get(eid)) is not None]
     scored = []
     for entity in found:
-        if entity.id == query.id and entity is query:
+        if entity is query:
             continue
-        result = matcher.score(query, entity, explain=False)
-        if result.score > 0.0:
-            scored.append((result.score, entity))
-    scored.sort(key=lambda item: (-item[0], item[1].id))
-    hits = []
-    for _, entity in scored[:top]:
+        # one pass with explanations: cheaper than ranking first and explaining the top again
         result = matcher.score(query, entity, explain=True)
-        hits.append(Hit(entity.id, result.score, result.match, result.band, result.explanation))
-    return hits
+        if result.score > 0.0:
+            scored.append((result.score, entity.id, result))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [Hit(eid, r.score, r.match, r.band, r.explanation) for _, eid, r in scored[:top]]
 
 
 def screen(

@@ -1,0 +1,150 @@
+"""Speed of the TCX matching engine: index build, screening throughput and latency, pair scoring.
+
+Generates a synthetic watchlist of N entities from the name lists written by build_eval.py
+(Thai, Vietnamese, Indonesian, Chinese, Malay, Burmese, Khmer names; birth dates, nationalities,
+passports, phones), indexes it in a MemoryIndex, and screens Q queries one at a time in this
+process (half are variants of watchlisted entities, half unknown people), as ``tcx screen`` does.
+
+Usage: .venv/bin/python bench/matching/speed.py --size 100000 [--queries 2000]
+Prints a JSON line with the figures; bench/run_matching.sh collects them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tcx.matching import Matcher, MemoryIndex, parse_entity  # noqa: E402
+from tcx.matching.screening import CANDIDATES, screen_one  # noqa: E402
+
+PARTS = json.loads((Path(__file__).resolve().parent / "data" / "name_parts.json").read_text(encoding="utf-8"))
+NATIONALITY = {"th": "th", "vi": "vn", "id": "id", "zh": "cn", "ms": "my", "my": "mm", "km": "kh"}
+
+
+def make_name(rnd: random.Random, group: str) -> str:
+    p = PARTS
+    if group == "th":
+        return f"{rnd.choice(p['th_given'])} {rnd.choice(p['th_family'])}"
+    if group == "vi":
+        return f"{rnd.choice(p['vi_family'])} {rnd.choice(p['vi_middle'])} {rnd.choice(p['vi_given'])}"
+    if group == "id":
+        return f"{rnd.choice(p['id_given'])} {rnd.choice(p['id_family'])}"
+    if group == "zh":
+        return rnd.choice(p["zh_family"]) + rnd.choice(p["zh_given"]) + (rnd.choice(p["zh_given"]) if rnd.random() < 0.5 else "")
+    if group == "ms":
+        return f"Mohd {rnd.choice(p['ms_given'])} bin {rnd.choice(p['ms_father'])}"
+    if group == "my":
+        n = rnd.choice([2, 3])
+        syllables = p["my_syllables"]
+        half = len(syllables) // 2
+        if rnd.random() < 0.5:
+            return "".join(rnd.choice(syllables[:half]) for _ in range(n))
+        return " ".join(rnd.choice(syllables[half:]) for _ in range(n))
+    return f"{rnd.choice(p['km_family'])} {rnd.choice(p['km_given'])}"
+
+
+def make_entity(rnd: random.Random, i: int) -> dict:
+    group = rnd.choice(["th", "th", "vi", "vi", "id", "zh", "ms", "my", "km"])
+    props: dict[str, list[str]] = {
+        "name": [make_name(rnd, group)],
+        "birthDate": [f"{rnd.randint(1950, 2003)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"],
+        "nationality": [NATIONALITY[group]],
+    }
+    if rnd.random() < 0.5:
+        props["passportNumber"] = [rnd.choice("ABCKNP") + str(rnd.randint(1000000, 9999999))]
+    if rnd.random() < 0.1:
+        props["phone"] = [f"+8491{rnd.randint(1000000, 9999999)}"]
+    return {"id": f"e{i}", "schema": "Person", "properties": props}
+
+
+def variant(rnd: random.Random, data: dict, qid: str) -> dict:
+    name = data["properties"]["name"][0]
+    parts = name.split()
+    if len(parts) > 1 and rnd.random() < 0.5:
+        name = " ".join(reversed(parts))
+    elif len(name) > 5:
+        i = rnd.randrange(1, len(name) - 1)
+        name = name[:i] + name[i + 1 :]
+    return {"id": qid, "schema": "Person", "properties": {"name": [name], "birthDate": data["properties"]["birthDate"]}}
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rnd = random.Random(args.seed)
+
+    base_rss = rss_mib()
+    start = time.perf_counter()
+    index = MemoryIndex()
+    kept: list[dict] = []
+    for i in range(args.size):
+        data = make_entity(rnd, i)
+        if len(kept) < args.queries and rnd.random() < 0.01:
+            kept.append(data)
+        index.add(parse_entity(data))
+    build_seconds = time.perf_counter() - start
+    gc.collect()
+    gc.freeze()  # the index is long-lived: keep the collector from walking it during queries
+    index_rss = rss_mib()
+
+    queries = []
+    for q in range(args.queries):
+        if q % 2 == 0 and kept:
+            queries.append(parse_entity(variant(rnd, rnd.choice(kept), f"q{q}")))
+        else:
+            queries.append(parse_entity(make_entity(rnd, 10_000_000 + q) | {"id": f"q{q}"}))
+
+    matcher = Matcher()
+    for query in queries[:50]:  # warm caches
+        screen_one(query, index, matcher, top=10)
+    latencies = []
+    start = time.perf_counter()
+    for query in queries:
+        t0 = time.perf_counter()
+        screen_one(query, index, matcher, top=10)
+        latencies.append(time.perf_counter() - t0)
+    screen_seconds = time.perf_counter() - start
+    latencies.sort()
+
+    pairs = [(query, entity) for query in queries[:1000] for entity, _ in index.candidate_entities(query, CANDIDATES)]
+    start = time.perf_counter()
+    for a, b in pairs:
+        matcher.score(a, b, explain=False)
+    pair_seconds = time.perf_counter() - start
+
+    result = {
+        "size": args.size,
+        "build_seconds": round(build_seconds, 1),
+        "build_entities_per_second": round(args.size / build_seconds),
+        "peak_rss_mib": round(index_rss),
+        "index_rss_mib": round(index_rss - base_rss),
+        "queries": len(queries),
+        "queries_per_second": round(len(queries) / screen_seconds),
+        "p50_ms": round(statistics.median(latencies) * 1000, 3),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 3),
+        "max_ms": round(latencies[-1] * 1000, 3),
+        "pairs": len(pairs),
+        "pairs_per_second": round(len(pairs) / pair_seconds),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
