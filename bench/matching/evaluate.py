@@ -55,9 +55,11 @@ def rapidfuzz_score(q: dict, c: dict) -> float:
     return best
 
 
-def prf(tp: int, fp: int, positives: int) -> tuple[float, float, float]:
+def prf(tp: int, fp: int, positives: int) -> tuple[float | None, float | None, float | None]:
+    if not positives:  # a slice of negatives only: see negatives_rejected
+        return None, None, None
     precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / positives if positives else 1.0
+    recall = tp / positives
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
 
@@ -133,6 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="TCX matching quality vs peers")
     parser.add_argument("--no-peers", action="store_true", help="skip nomenklatura (no .venv-bench)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries (quick check)")
+    parser.add_argument("--pool", type=int, default=CANDIDATES, help="candidates per query")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
 
@@ -155,7 +158,7 @@ def main() -> None:
     start = time.perf_counter()
     candidates = {}
     for qid, query in queries.items():
-        found = index.candidate_entities(query, CANDIDATES)
+        found = index.candidate_entities(query, args.pool)
         candidates[qid] = found
         pools[qid] = [e.id for e, _ in found]
     candidate_seconds = time.perf_counter() - start
@@ -204,7 +207,7 @@ def main() -> None:
     sweep = {}
     for t in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
         m = evaluate(["tcx"], scores, pools, labels, {"tcx": t})["tcx"]
-        worst = min(v["f1"] for k, v in m.items() if k.startswith("script:"))
+        worst = min(v["f1"] for k, v in m.items() if k.startswith("script:") and v["f1"] is not None)
         sweep[t] = {"f1": m["all"]["f1"], "precision": m["all"]["precision"], "recall": m["all"]["recall"],
                     "worst_script_f1": worst}  # fmt: skip
 
@@ -214,7 +217,7 @@ def main() -> None:
     md = [
         f"Evaluation set: {len(wl_raw)} watchlist entities, {len(labels)} queries "
         f"({metrics['tcx']['all']['positives']} positives, {metrics['tcx']['all']['negatives']} hard negatives); "
-        f"candidate pool {CANDIDATES} per query from TCX's index ({pair_count} pairs), the same for every system.",
+        f"candidate pool {args.pool} per query from TCX's index ({pair_count} pairs), the same for every system.",
         f"Thresholds: TCX {MATCH_THRESHOLD}, logic-v1/logic-v2 {PEER_THRESHOLD}, rapidfuzz {RAPIDFUZZ_THRESHOLD}.",
         "",
         "### Ranking (positives): recall@1 and recall@10 within the same candidate pool",

@@ -4,7 +4,6 @@ their usual romanisation. Written for this bench from general knowledge of the r
 conventions; released with TCX under Apache-2.0. Each pair is (original script, romanisation).
 """
 
-
 BURMESE_SYLLABLES = [
     ("အောင်", "Aung"), ("ကျော်", "Kyaw"), ("မြင့်", "Myint"), ("ဝင်း", "Win"), ("ဇော်", "Zaw"),
     ("ထွန်း", "Htun"), ("စိုး", "Soe"), ("လှ", "Hla"), ("မောင်", "Maung"), ("သိန်း", "Thein"),

@@ -40,7 +40,11 @@ def make_name(rnd: random.Random, group: str) -> str:
     if group == "id":
         return f"{rnd.choice(p['id_given'])} {rnd.choice(p['id_family'])}"
     if group == "zh":
-        return rnd.choice(p["zh_family"]) + rnd.choice(p["zh_given"]) + (rnd.choice(p["zh_given"]) if rnd.random() < 0.5 else "")
+        return (
+            rnd.choice(p["zh_family"])
+            + rnd.choice(p["zh_given"])
+            + (rnd.choice(p["zh_given"]) if rnd.random() < 0.5 else "")
+        )
     if group == "ms":
         return f"Mohd {rnd.choice(p['ms_given'])} bin {rnd.choice(p['ms_father'])}"
     if group == "my":
@@ -75,7 +79,11 @@ def variant(rnd: random.Random, data: dict, qid: str) -> dict:
     elif len(name) > 5:
         i = rnd.randrange(1, len(name) - 1)
         name = name[:i] + name[i + 1 :]
-    return {"id": qid, "schema": "Person", "properties": {"name": [name], "birthDate": data["properties"]["birthDate"]}}
+    return {
+        "id": qid,
+        "schema": "Person",
+        "properties": {"name": [name], "birthDate": data["properties"]["birthDate"]},
+    }
 
 
 def rss_mib() -> float:
@@ -123,7 +131,11 @@ def main() -> None:
     screen_seconds = time.perf_counter() - start
     latencies.sort()
 
-    pairs = [(query, entity) for query in queries[:1000] for entity, _ in index.candidate_entities(query, CANDIDATES)]
+    pairs = [
+        (query, entity)
+        for query in queries[:1000]
+        for entity, _ in index.candidate_entities(query, CANDIDATES)
+    ]
     start = time.perf_counter()
     for a, b in pairs:
         matcher.score(a, b, explain=False)

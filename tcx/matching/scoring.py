@@ -82,7 +82,8 @@ def token_similarity(a: str, b: str, sa: str, sb: str) -> float:
     sim = _lev(a, b)
     if len(a) < 5 or len(b) < 5:
         sim *= 0.8  # one letter changes a short name: Nam / Lam, An / Anh are different people
-    if sa == sb and len(sa) >= 2:
+    if sa == sb and len(sa) >= 2 and (a[0] == b[0] or (len(a) >= 5 and len(b) >= 5)):
+        # short names must also agree on the first letter: Hun / Hon, but not Tung / Dang
         return sim if sim > 0.85 else 0.85
     if len(sa) >= 2 and len(sb) >= 2:
         ssim = 0.8 * _lev(sa, sb)
@@ -206,7 +207,8 @@ def compare_dates(
 ) -> tuple[str, PartialDate, PartialDate]:
     """The most favourable relation between two sets of (partial) dates: ``exact``, ``swap``
     (day and month swapped), ``partial`` (agree as far as both go), ``year_near`` (±1 year),
-    ``differs`` (same year, other month/day) or ``conflict``."""
+    ``differs`` (same year, other month/day) or ``conflict`` (other year; ±1 year counts as
+    ``year_near`` only when month and day agree or are unknown)."""
     rank = {"exact": 5, "swap": 4, "partial": 3, "year_near": 2, "differs": 1, "conflict": 0}
     best: tuple[str, PartialDate, PartialDate] | None = None
     for x in da:
@@ -225,7 +227,12 @@ def compare_dates(
                 else:
                     rel = "exact" if (x.month, x.day) == (y.month, y.day) else "partial"
             elif abs(x.year - y.year) == 1:
-                rel = "year_near"
+                # a slip in the year only if the rest agrees (or is unknown)
+                rel = (
+                    "year_near"
+                    if (x.month, x.day) == (y.month, y.day) or not (x.month and y.month)
+                    else "conflict"
+                )
             else:
                 rel = "conflict"
             if best is None or rank[rel] > rank[best[0]]:

@@ -75,7 +75,12 @@ def detect_script(text: str) -> str:
             counts[script] = counts.get(script, 0) + 1
     if not counts:
         return LATIN
-    return max(counts.items(), key=lambda item: item[1])[0]
+    # A name with any non-Latin letters is that script's name ("Mr 劳鹏", "Pol. Col. สมชาย ใจดี"):
+    # one Han character spells a whole syllable, so counting letters would favour Latin.
+    others = [(n, script) for script, n in counts.items() if script != LATIN]
+    if others:
+        return max(others)[1]
+    return LATIN
 
 
 # --- Latin folding ---------------------------------------------------------------------------
@@ -365,9 +370,6 @@ COMMON_TOKENS = frozenset(
         "enterprise",
         "enterprises",
         "services",
-        "the",
-        "and",
-        "of",
     ]
 )
 COMMON_WEIGHT = 0.35
@@ -592,7 +594,7 @@ def name_forms(name: str) -> list[NameForm]:
     elif script == THAI:
         text = _strip_thai_titles(text)
         words = text.split()
-        original = tuple(words)
+        original = tuple(w for w in words if detect_script(w) == THAI)
         royin = [_THR.sub("s", fold(thai_royin(w))) for w in words]
         iso = [fold(icu_transliterate("Thai-Latin", w)).replace(" ", "") for w in words]
         raw_forms.append([t for w in royin for t in _NON_ALNUM.split(w) if t])
@@ -604,10 +606,10 @@ def name_forms(name: str) -> list[NameForm]:
         forms, original = _myanmar_forms(text)
         raw_forms.extend(forms)
     elif script == KHMER:
-        original = tuple(text.split())
+        original = tuple(w for w in text.split() if detect_script(w) == KHMER)
         raw_forms.append([romanise.khmer(w) for w in text.split()])
     elif script == LAO:
-        original = tuple(text.split())
+        original = tuple(w for w in text.split() if detect_script(w) == LAO)
         raw_forms.append([romanise.lao(w) for w in text.split()])
     else:
         raw_forms.append(latin_tokens(icu_transliterate("Any-Latin", text)))

@@ -65,3 +65,11 @@ def test_skeleton_merges_regional_spellings():
 
 def test_empty_names_give_no_form():
     assert name_forms("  ") == []
+
+
+def test_mixed_script_name_keeps_its_script_and_drops_latin_title():
+    assert detect_script("Mr 劳鹏") == "han"
+    forms = name_forms("Mr 劳鹏")
+    assert forms[0].original == ("劳", "鹏")
+    assert all("mr" not in f.tokens for f in forms)
+    assert name_forms("Pol. Col. สมชาย ใจดี")[0].original == ("สมชาย", "ใจดี")
