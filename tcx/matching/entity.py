@@ -309,7 +309,12 @@ def parse_entity(data: Mapping[str, Any]) -> Entity:
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for raw in dict.fromkeys(raw_names):
-        for form in name_forms(raw):
+        try:
+            found = name_forms(raw)
+        except Exception as exc:  # a romaniser bug must cost one name, never the whole run
+            warnings.append(f"name {raw!r} could not be normalised: {type(exc).__name__}")
+            continue
+        for form in found:
             if form.tokens not in seen:
                 seen.add(form.tokens)
                 forms.append(form)

@@ -44,7 +44,7 @@ def _my_segment(word: str) -> list[str]:
     for i, char in enumerate(word):
         nxt = word[i + 1] if i + 1 < len(word) else ""
         starts = (char in _MY_CONSONANTS or char in _MY_INDEPENDENT) and nxt not in (_ASAT, _VIRAMA)
-        if starts and current and (i == 0 or word[i - 1] != _VIRAMA or True):
+        if starts and current:
             syllables.append(current)
             current = ""
         current += char
@@ -130,7 +130,7 @@ def khmer(word: str) -> str:
     out: list[str] = []
     for i, char in enumerate(word):
         if char in _KM_CONSONANTS:
-            if i > 0 and word[i - 1] == _KM_COENG and _KM_CONSONANTS[char] == _KM_CONSONANTS[word[i - 2]]:
+            if i > 1 and word[i - 1] == _KM_COENG and _KM_CONSONANTS[char] == _KM_CONSONANTS.get(word[i - 2]):
                 continue  # doubled consonant (ញ្ញ): written once
             out.append(_KM_CONSONANTS[char])
             j = i + 1

@@ -73,3 +73,15 @@ def test_mixed_script_name_keeps_its_script_and_drops_latin_title():
     assert forms[0].original == ("劳", "鹏")
     assert all("mr" not in f.tokens for f in forms)
     assert name_forms("Pol. Col. สมชาย ใจดี")[0].original == ("สมชาย", "ใจดี")
+
+
+def test_any_sequence_of_regional_letters_is_handled():
+    import random
+
+    rnd = random.Random(3)
+    blocks = [(0x0E01, 0x0E5B), (0x0E81, 0x0EDF), (0x1000, 0x109F), (0x1780, 0x17F9), (0x4E00, 0x4E80)]
+    for _ in range(400):
+        lo, hi = rnd.choice(blocks)
+        word = "".join(chr(rnd.randint(lo, hi)) for _ in range(rnd.randint(1, 8)))
+        for form in name_forms(word + " " + word[::-1]):
+            assert all(t.isascii() for t in form.tokens)
