@@ -18,9 +18,14 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) > 1 and argv[1] == "demo":
         os.environ.setdefault("TCX_DEMO", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tcx.config.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as exc:
+        print(f"tcx: configuration error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import EmailStr
 
@@ -139,7 +139,7 @@ def create_user(request: HttpRequest, payload: UserIn) -> Any:
     data = payload.dict()
     data["email"] = data["email"] or ""
     user = services.user_create(actor=actor, organisation=actor.organisation, request=request, **data)
-    return 201, user
+    return Status(201, user)
 
 
 @router.get("/users/{user_id}", response=UserOut)
@@ -158,7 +158,7 @@ def update_user(request: HttpRequest, user_id: int, payload: UserPatch) -> Any:
 def reset_user_mfa(request: HttpRequest, user_id: int) -> Any:
     actor = _admin(request)
     services.mfa_reset(actor=actor, user=selectors.access_user(actor=actor, user_id=user_id), request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens (an agency admin: the agency's)")
@@ -171,7 +171,7 @@ def list_tokens(request: HttpRequest) -> Any:
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, secret = services.token_create(actor=request.user, request=request, **payload.dict())  # type: ignore[arg-type]
     token.token = secret  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token")

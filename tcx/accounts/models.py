@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
@@ -25,8 +25,6 @@ class User(AbstractUser):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users")
     role = models.CharField(max_length=24, choices=Role.choices, default=Role.OFFICER)
     job_title = models.CharField(max_length=120, blank=True)
-
-    objects = UserManager()
 
     REQUIRED_FIELDS = ["email", "organisation", "role"]
 

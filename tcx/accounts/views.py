@@ -52,7 +52,7 @@ def lockout_response(
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr,attr-defined]
         return redirect("web:home")
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
@@ -88,6 +88,13 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
     form = TokenCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
+        devices = [device] if enrolling else list(TOTPDevice.objects.filter(user=user, confirmed=True))
+        throttled = [d for d in devices if d is not None and not d.verify_is_allowed()[0]]
+        if throttled and len(throttled) == len(devices):
+            form.add_error(
+                "code", "Too many wrong codes in a row: wait a few seconds, then try the current code."
+            )
+            return render(request, "accounts/mfa.html", _mfa_context(form, enrolling, device, request))
         if enrolling:
             assert device is not None
             matched = device if device.verify_token(code) else None
@@ -104,12 +111,18 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         audit.record(actor=user, action=AuditAction.MFA_FAILED, request=request)
         form.add_error("code", "That code is not right. Check the time on your phone and try again.")
+    return render(request, "accounts/mfa.html", _mfa_context(form, enrolling, device, request))
+
+
+def _mfa_context(
+    form: TokenCodeForm, enrolling: bool, device: TOTPDevice | None, request: HttpRequest
+) -> dict[str, Any]:
     context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if device is not None:
         qr = segno.make(device.config_url, error="m")
         context["qr_svg"] = qr.svg_inline(scale=4, title="QR code for your authenticator app")
         context["secret_b32"] = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return render(request, "accounts/mfa.html", context)
+    return context
 
 
 @require_POST

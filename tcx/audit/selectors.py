@@ -33,5 +33,7 @@ def audit_event_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Qu
         qs = qs.filter(actor_label=filters["actor"])
     if filters.get("outside_only") and actor.organisation_id:
         # Reads of our data by other agencies: the question a supervisor asks most.
-        qs = qs.filter(target_owner_id=actor.organisation_id).exclude(organisation_id=actor.organisation_id)
+        qs = qs.filter(target_owner_id=actor.organisation_id, organisation_id__isnull=False).exclude(
+            organisation_id=actor.organisation_id
+        )
     return qs.order_by("-seq")

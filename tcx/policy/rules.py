@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -33,8 +33,19 @@ from tcx.policy.models import (
     SourceReliability,
 )
 
-if TYPE_CHECKING:
-    from tcx.accounts.models import User
+
+class User(Protocol):
+    """What the policy needs of an actor (``tcx.accounts.models.User`` is one)."""
+
+    pk: Any
+    role: str
+    organisation_id: int | None
+    organisation: Organisation
+    is_active: bool
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
 
 OPERATIONAL_ROLES = frozenset({"officer", "analyst", "supervisor", "partner_liaison"})
 EDITOR_ROLES = frozenset({"officer", "analyst", "supervisor"})
@@ -112,7 +123,7 @@ def is_visible(obj: Shareable, actor: User | None) -> bool:
         return True
     if actor.organisation.kind == OrganisationKind.PARTNER_AGENCY and not obj.legal_basis:
         return False
-    named = obj.audience_organisations.filter(pk=actor.organisation_id).exists()
+    named = obj.audience_organisations.filter(pk=actor.organisation.pk).exists()
     if obj.tlp == TLP.RED:
         return named
     if named:
