@@ -36,6 +36,8 @@ class AuditAction(models.TextChoices):
     RECORD_ARCHIVED = "record.archived", "archived a record"
     RECORD_EXPORTED = "record.exported", "exported records"
     RECORD_SEARCHED = "record.searched", "searched records"
+    # --- exchange (tcx/exchange): add its actions below this line ---
+    # --- roadmap (tcx/roadmap): add its actions below this line ---
 
 
 SYSTEM_ACTIONS = frozenset(

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "tcx.policy",
     "tcx.audit",
     "tcx.api",
+    "tcx.exchange",
+    "tcx.roadmap",
     "tcx.web",
 ]
 

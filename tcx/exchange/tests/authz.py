@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from tcx.testing import Case
+
+CASES: list[Case] = []
