@@ -182,6 +182,13 @@ def comparable(a: Entity, b: Entity) -> bool:
 
     Documents (Passport, Identification) compare with persons; LegalEntity with any party.
     """
+    return _comparable_schemata(a.schema, b.schema)
+
+
+@lru_cache(maxsize=512)
+def _comparable_schemata(sa: str, sb: str) -> bool:
+    a = Entity(id="", schema=sa)
+    b = Entity(id="", schema=sb)
     ga, gb = a.group, b.group
     if ga == "document" or gb == "document":
         return {ga, gb} <= {"document", "party"} and (a.schema not in _ORGANISATIONAL)

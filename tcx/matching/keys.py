@@ -21,7 +21,7 @@ from tcx.matching.entity import Entity
 from tcx.matching.text import vowel_fold
 
 # Postings read per query before only already-found candidates are considered.
-SCAN_BUDGET = 2000
+SCAN_BUDGET = 1500
 _MAX_PAIR_TOKENS = 5
 _PREFIX_BOOST = {"i": 3.0, "b": 1.2, "y": 1.2, "q": 1.2, "n": 1.0, "s": 1.0, "p": 0.8}
 

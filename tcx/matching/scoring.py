@@ -120,12 +120,27 @@ def _align(
     return num / den if den else 0.0
 
 
+_NAME_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
+_SCRIPT_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
+
+
+def cached_latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
+    """:func:`latin_name_similarity`, memoised on the two token tuples (names recur)."""
+    key = (fa.tokens, fb.tokens)
+    sim = _NAME_CACHE.get(key)
+    if sim is None:
+        if len(_NAME_CACHE) >= _TOKEN_CACHE_MAX:
+            _NAME_CACHE.clear()
+        sim = _NAME_CACHE[key] = latin_name_similarity(fa, fb)
+    return sim
+
+
 def latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
     """Similarity of two name forms on their Latin tokens: the best of token alignment (any
     order, missing parts cost little, differing parts cost much) and of the names written
     without spaces (Jinping / Jin Ping)."""
     ta, tb = fa.tokens, fb.tokens
-    if ta == tb:
+    if ta == tb or (len(ta) == len(tb) and sorted(ta) == sorted(tb)):
         return 1.0
     sa, sb = fa.skeletons, fb.skeletons
     sims = [cached_token_similarity(a, b, sa[i], sb[j]) for i, a in enumerate(ta) for j, b in enumerate(tb)]
@@ -182,18 +197,18 @@ def name_similarity(a: Entity, b: Entity) -> tuple[float, NameForm | None, NameF
     best_a: NameForm | None = None
     best_b: NameForm | None = None
     method = "none"
-    script_done: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
     for fa in a.names:
         for fb in b.names:
             if fa.script == fb.script and fa.script != LATIN and fa.original and fb.original:
                 pair = (fa.original, fb.original)
-                sim = script_done.get(pair)
+                sim = _SCRIPT_CACHE.get(pair)
                 if sim is None:
-                    sim = script_name_similarity(fa, fb)
-                    script_done[pair] = sim
+                    if len(_SCRIPT_CACHE) >= _TOKEN_CACHE_MAX:
+                        _SCRIPT_CACHE.clear()
+                    sim = _SCRIPT_CACHE[pair] = script_name_similarity(fa, fb)
                 how = "script"
             else:
-                sim = latin_name_similarity(fa, fb)
+                sim = cached_latin_name_similarity(fa, fb)
                 how = "latin" if fa.script == LATIN and fb.script == LATIN else "transliterated"
             if sim > best:
                 best, best_a, best_b, method = sim, fa, fb, how

@@ -50,12 +50,16 @@ def screen_one(
     for entity in found:
         if entity is query:
             continue
-        # one pass with explanations: cheaper than ranking first and explaining the top again
-        result = matcher.score(query, entity, explain=True)
-        if result.score > 0.0:
-            scored.append((result.score, entity.id, result))
+        score = matcher.score(query, entity, explain=False).score
+        if score > 0.0:
+            scored.append((score, entity.id, entity))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    return [Hit(eid, r.score, r.match, r.band, r.explanation) for _, eid, r in scored[:top]]
+    hits = []
+    for _, eid, entity in scored[:top]:
+        # explained again for the hits only; the name similarities come from the matcher's caches
+        result = matcher.score(query, entity, explain=True)
+        hits.append(Hit(eid, result.score, result.match, result.band, result.explanation))
+    return hits
 
 
 def screen(
