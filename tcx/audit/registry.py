@@ -26,6 +26,8 @@ class AuditAction(models.TextChoices):
     # Reference data
     REFERENCE_SEEDED = "reference.seeded", "seeded reference data"
     ORGANISATION_CREATED = "organisation.created", "created an organisation"
+    ORGANISATION_UPDATED = "organisation.updated", "changed an organisation"
+    REFERENCE_UPDATED = "reference.updated", "changed reference data"
     # The audit log itself
     AUDIT_VIEWED = "audit.viewed", "read the audit log"
     AUDIT_VERIFIED = "audit.verified", "verified the audit chain"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tcx.organisations import selectors
+from tcx.api.problems import ApiProblem
+from tcx.api.schemas import StrictInput
+from tcx.organisations import selectors, services
 from tcx.policy.rules import NotFound
 
 router = Router(tags=["reference data"])
@@ -102,3 +106,80 @@ def get_sharing_group(request: HttpRequest, slug: str) -> object:
 @router.get("/crime-areas", response=list[CrimeAreaOut])
 def list_crime_areas(request: HttpRequest) -> object:
     return selectors.crime_area_list()
+
+
+class OrganisationIn(StrictInput):
+    name: str
+    kind: str
+    country: str | None = None
+    short_name: str = ""
+    parent: int | None = None
+    sector: str = ""
+    is_national_contact_point: bool = False
+
+
+class OrganisationPatch(StrictInput):
+    name: str | None = None
+    kind: str | None = None
+    country: str | None = None
+    short_name: str | None = None
+    parent: int | None = None
+    sector: str | None = None
+    is_national_contact_point: bool | None = None
+    is_active: bool | None = None
+    unconfirmed: bool | None = None
+
+
+class CrimeAreaPatch(StrictInput):
+    name: str | None = None
+    description: str | None = None
+    lead_shepherd: str | None = None
+    unconfirmed: bool | None = None
+    is_priority: bool | None = None
+
+
+def _editor(request: HttpRequest) -> Any:
+    if not services.can_edit_reference(request.user):
+        raise ApiProblem(403, "only the platform operator and Secretariat officers edit reference data")
+    return request.user
+
+
+def _invalid(exc: services.ReferenceDataError) -> ApiProblem:
+    return ApiProblem(422, str(exc), errors=[{"field": k, "message": v} for k, v in exc.errors.items()])
+
+
+@router.post("/organisations", response={201: OrganisationOut}, summary="Onboard an organisation")
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
+    actor = _editor(request)
+    try:
+        return Status(201, services.organisation_create(actor=actor, data=payload.dict(), request=request))
+    except services.ReferenceDataError as exc:
+        raise _invalid(exc) from exc
+
+
+@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
+def update_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> Any:
+    actor = _editor(request)
+    organisation = selectors.organisation_get(organisation_id=organisation_id)
+    if organisation is None:
+        raise NotFound(f"organisation {organisation_id} not found")
+    try:
+        return services.organisation_update(
+            actor=actor, organisation=organisation, data=payload.dict(exclude_unset=True), request=request
+        )
+    except services.ReferenceDataError as exc:
+        raise _invalid(exc) from exc
+
+
+@router.patch("/crime-areas/{code}", response=CrimeAreaOut)
+def update_crime_area(request: HttpRequest, code: str, payload: CrimeAreaPatch) -> Any:
+    actor = _editor(request)
+    crime_area = selectors.crime_area_get(code=code)
+    if crime_area is None:
+        raise NotFound(f"crime area {code} not found")
+    try:
+        return services.crime_area_update(
+            actor=actor, crime_area=crime_area, data=payload.dict(exclude_unset=True), request=request
+        )
+    except services.ReferenceDataError as exc:
+        raise _invalid(exc) from exc

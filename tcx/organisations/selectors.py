@@ -67,3 +67,7 @@ def partner_organisations_in(*, organisation_ids: set[int], group_ids: set[int])
     for group in SharingGroup.objects.filter(pk__in=group_ids):
         q |= _group_member_q(group)
     return list(Organisation.objects.filter(q, kind=OrganisationKind.PARTNER_AGENCY).distinct())
+
+
+def crime_area_get(*, code: str) -> CrimeArea | None:
+    return crime_area_list().filter(code=code).first()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
-from tcx.organisations import selectors
+from tcx.organisations import selectors, services
+from tcx.organisations.forms import CrimeAreaForm, OrganisationForm
 from tcx.organisations.models import OrganisationKind
 
 
@@ -23,6 +28,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
         "kinds": OrganisationKind.choices,
         "selected_country": country or "",
         "selected_kind": kind or "",
+        "can_edit": services.can_edit_reference(request.user),
     }
     template = (
         "organisations/partials/directory_rows.html"
@@ -40,7 +46,15 @@ def organisation_detail_view(request: HttpRequest, organisation_id: int) -> Http
     groups = selectors.sharing_group_list().filter(
         pk__in=selectors.sharing_group_ids_for(organisation=organisation)
     )
-    return render(request, "organisations/detail.html", {"organisation": organisation, "groups": groups})
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "groups": groups,
+            "can_edit": services.can_edit_reference(request.user),
+        },
+    )
 
 
 @login_required
@@ -59,4 +73,93 @@ def group_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def crime_area_list_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisations/crime_areas.html", {"crime_areas": selectors.crime_area_list()})
+    return render(
+        request,
+        "organisations/crime_areas.html",
+        {"crime_areas": selectors.crime_area_list(), "can_edit": services.can_edit_reference(request.user)},
+    )
+
+
+def _editor(request: HttpRequest) -> Any:
+    if not services.can_edit_reference(request.user):
+        raise Http404("not found")
+    return request.user
+
+
+def _apply_errors(form: Any, exc: services.ReferenceDataError) -> None:
+    for field, message in exc.errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create_view(request: HttpRequest) -> HttpResponse:
+    actor = _editor(request)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(actor=actor, data=form.to_data(), request=request)
+        except services.ReferenceDataError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{organisation.name} added to the directory.")
+            return redirect("organisations:detail", organisation_id=organisation.pk)
+    return render(request, "organisations/edit.html", {"form": form, "title": "Add an organisation"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    actor = _editor(request)
+    organisation = selectors.organisation_get(organisation_id=organisation_id)
+    if organisation is None:
+        raise Http404("organisation not found")
+    initial = {
+        "name": organisation.name,
+        "short_name": organisation.short_name,
+        "kind": organisation.kind,
+        "country": organisation.country.code if organisation.country else "",
+        "parent": organisation.parent,
+        "sector": organisation.sector,
+        "is_national_contact_point": organisation.is_national_contact_point,
+    }
+    form = OrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                actor=actor, organisation=organisation, data=form.to_data(), request=request
+            )
+        except services.ReferenceDataError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{organisation.name} updated.")
+            return redirect("organisations:detail", organisation_id=organisation.pk)
+    return render(request, "organisations/edit.html", {"form": form, "title": f"Edit {organisation.name}"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crime_area_edit_view(request: HttpRequest, code: str) -> HttpResponse:
+    actor = _editor(request)
+    crime_area = selectors.crime_area_get(code=code)
+    if crime_area is None:
+        raise Http404("crime area not found")
+    initial = {
+        "name": crime_area.name,
+        "description": crime_area.description,
+        "unconfirmed": crime_area.unconfirmed,
+        "lead_shepherd": crime_area.lead_shepherd.code if crime_area.lead_shepherd else "",
+        "is_priority": crime_area.is_priority,
+    }
+    form = CrimeAreaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.crime_area_update(
+                actor=actor, crime_area=crime_area, data=form.cleaned_data, request=request
+            )
+        except services.ReferenceDataError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{crime_area.name} updated.")
+            return redirect("organisations:crime_areas")
+    return render(request, "organisations/edit.html", {"form": form, "title": f"Edit {crime_area.name}"})

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tcx.testing import Case
+from tcx.testing import PERSONAS, Case
+
+# The operator onboards agencies; the Secretariat keeps SOMTC facts. Everyone else: not found / 403.
+EDITORS = ("operator", "secretariat_officer")
+EDIT_PAGE = {p: 404 for p in PERSONAS if p not in ("anonymous", *EDITORS)}
+EDIT_API = {p: 403 for p in PERSONAS if p not in ("anonymous", *EDITORS)}
+NEW_AGENCY = {"name": "Brunei Narcotics Control Bureau", "kind": "member_state_agency", "country": "BN"}
 
 CASES = [
     Case("organisations:directory"),
@@ -16,4 +22,45 @@ CASES = [
     Case("api:list_sharing_groups"),
     Case("api:get_sharing_group", kwargs=lambda w: {"slug": "asean-plus-jp"}),
     Case("api:list_crime_areas"),
+    Case("organisations:create", expect=EDIT_PAGE),
+    Case("organisations:create", method="POST", body=lambda w: NEW_AGENCY, expect=EDIT_PAGE, default=302),
+    Case("organisations:edit", kwargs=lambda w: {"organisation_id": w.agency_b.pk}, expect=EDIT_PAGE),
+    Case(
+        "organisations:edit",
+        method="POST",
+        kwargs=lambda w: {"organisation_id": w.agency_b.pk},
+        body=lambda w: {
+            "name": "Royal Thai Police",
+            "kind": "member_state_agency",
+            "country": "TH",
+            "sector": "police",
+            "is_national_contact_point": "on",
+        },
+        expect=EDIT_PAGE,
+        default=302,
+    ),
+    Case("organisations:crime_area_edit", kwargs=lambda w: {"code": "cybercrime"}, expect=EDIT_PAGE),
+    Case(
+        "organisations:crime_area_edit",
+        method="POST",
+        kwargs=lambda w: {"code": "cybercrime"},
+        body=lambda w: {"name": "Cybercrime", "lead_shepherd": "SG", "is_priority": "on"},
+        expect=EDIT_PAGE,
+        default=302,
+    ),
+    Case("api:create_organisation", method="POST", body=lambda w: NEW_AGENCY, expect=EDIT_API, default=201),
+    Case(
+        "api:update_organisation",
+        method="PATCH",
+        kwargs=lambda w: {"organisation_id": w.agency_b.pk},
+        body=lambda w: {"sector": "police"},
+        expect=EDIT_API,
+    ),
+    Case(
+        "api:update_crime_area",
+        method="PATCH",
+        kwargs=lambda w: {"code": "cybercrime"},
+        body=lambda w: {"unconfirmed": False},
+        expect=EDIT_API,
+    ),
 ]
