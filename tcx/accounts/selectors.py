@@ -43,5 +43,14 @@ def has_confirmed_mfa(*, user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def supervisor_emails(*, organisation_id: int) -> list[str]:
+    """Where an agency's alerts go: its active supervisors' addresses."""
+    return list(
+        User.objects.filter(organisation_id=organisation_id, role=Role.SUPERVISOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
 def user_exists(*, username: str) -> bool:
     return User.objects.filter(username__iexact=username).exists()

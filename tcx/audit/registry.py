@@ -38,6 +38,12 @@ class AuditAction(models.TextChoices):
     RECORD_ARCHIVED = "record.archived", "archived a record"
     RECORD_EXPORTED = "record.exported", "exported records"
     RECORD_SEARCHED = "record.searched", "searched records"
+    RECORD_IMPORTED = "record.imported", "imported records"
+    MATCH_FOUND = "match.found", "found a match between records"
+    MATCH_VIEWED = "match.viewed", "looked at a hit"
+    MATCH_DECIDED = "match.decided", "confirmed or rejected a match"
+    RELEASE_REQUESTED = "release.requested", "asked for the release of a record"
+    RELEASE_DECIDED = "release.decided", "released or declined a record"
     # --- exchange (tcx/exchange): add its actions below this line ---
     # --- roadmap (tcx/roadmap): add its actions below this line ---
 

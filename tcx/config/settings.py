@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tcx.policy",
     "tcx.audit",
     "tcx.api",
+    "tcx.records",
     "tcx.exchange",
     "tcx.roadmap",
     "tcx.web",
@@ -240,6 +241,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TCX_LOG_LEVEL", "WARNING")},
 }
+
+# Matching jobs: "inline" runs them in-process after each commit (the embedded default);
+# "worker" leaves them to `tcx worker` processes (production).
+TCX_JOBS = os.environ.get("TCX_JOBS") or ("worker" if PRODUCTION else "inline")
+if TCX_JOBS not in ("inline", "worker"):
+    raise ImproperlyConfigured(f"TCX_JOBS must be 'inline' or 'worker', got {TCX_JOBS!r}")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

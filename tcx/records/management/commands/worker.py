@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from tcx.records import jobs
+
+
+class Command(BaseCommand):
+    help = "Run matching jobs from the database queue (production: TCX_JOBS=worker). Ctrl-C stops it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="run the pending jobs, then exit")
+        parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        while True:
+            ran = jobs.run_pending()
+            if ran:
+                self.stdout.write(f"ran {ran} matching job(s)")
+            if options["once"]:
+                return
+            time.sleep(options["poll"])

@@ -1,0 +1,167 @@
+"""Reads on records: what an actor may see, hits with only their metadata, release requests."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tcx.matching import Matcher, parse_entity
+from tcx.policy import rules
+from tcx.policy.rules import NotFound
+from tcx.records.index import DatabaseIndex
+from tcx.records.models import (
+    HitDisclosure,
+    Match,
+    MatchKind,
+    MatchStatus,
+    Record,
+    RecordStatus,
+    ReleaseRequest,
+    ReleaseStatus,
+)
+
+
+def record_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Record]:
+    """The records the actor may see, newest first."""
+    qs = rules.visible(Record.objects.select_related("owner", "owner__country"), actor)
+    filters = filters or {}
+    if filters.get("status", RecordStatus.ACTIVE):
+        qs = qs.filter(status=filters.get("status", RecordStatus.ACTIVE))
+    if filters.get("schema"):
+        qs = qs.filter(schema=filters["schema"])
+    if filters.get("crime_area"):
+        qs = qs.filter(crime_areas__code=filters["crime_area"])
+    if filters.get("owned"):
+        qs = qs.filter(owner_id=actor.organisation_id)
+    return qs.prefetch_related("crime_areas")
+
+
+def access_record(*, actor: Any, record_id: int, action: str = rules.Action.VIEW) -> Record:
+    """The one lookup of a record: not found when it does not exist or the actor may not see it."""
+    return rules.access(
+        Record.objects.select_related("owner", "owner__country"), actor=actor, pk=record_id, action=action
+    )
+
+
+def record_search(*, actor: Any, text: str, limit: int = 20) -> list[tuple[Record, float]]:
+    """Records the actor may see whose names or identifiers match ``text`` in any script or
+    spelling (the matching engine), best first."""
+    text = text.strip()
+    if not text:
+        return []
+    query = parse_entity(
+        {
+            "id": "query",
+            "schema": "LegalEntity",
+            "properties": {"name": [text], "phone": [text], "idNumber": [text], "email": [text]},
+        }
+    )
+    candidates = DatabaseIndex().candidates(query, 200)
+    ids = [int(record_id) for record_id, _ in candidates]
+    visible = {r.pk: r for r in record_list(actor=actor).filter(pk__in=ids)}
+    matcher = Matcher()
+    scored = []
+    for record_id in ids:
+        record = visible.get(record_id)
+        if record is None:
+            continue
+        result = matcher.score(query, parse_entity(record.as_entity()), explain=False)
+        if result.score > 0.3:
+            scored.append((record, result.score))
+    scored.sort(key=lambda item: -item[1])
+    return scored[:limit]
+
+
+@dataclasses.dataclass
+class HitView:
+    """A match as one side sees it: its own record, and the other record in full only if the
+    other side's policy already lets it see it; otherwise hit metadata only."""
+
+    match: Match
+    own: Record
+    other: Record | None
+    holder: str
+    schema: str
+    crime_areas: list[str]
+    band: str
+    found_at: dt.datetime
+    pending_release: ReleaseRequest | None
+
+    @property
+    def is_hit(self) -> bool:
+        return self.other is None
+
+
+def _holder_label(record: Record) -> str:
+    owner = record.owner
+    if record.hit_disclosure == HitDisclosure.ORGANISATION:
+        return owner.name
+    if record.hit_disclosure == HitDisclosure.COUNTRY and owner.country:
+        return f"an agency of {owner.country.name}"
+    return "a member-state agency" if owner.kind == "member_state_agency" else "another agency"
+
+
+def hit_list(*, actor: Any, include_duplicates: bool = False) -> list[HitView]:
+    """Matches on the actor's agency's records, with what the actor may know of the other side."""
+    if not rules.sees_operational_data(actor):
+        return []
+    org = actor.organisation_id
+    qs = (
+        Match.objects.select_related("record_a__owner__country", "record_b__owner__country")
+        .filter(Q(record_a__owner_id=org) | Q(record_b__owner_id=org))
+        .exclude(status=MatchStatus.REJECTED)
+        .order_by("-updated_at")
+    )
+    if not include_duplicates:
+        qs = qs.filter(kind=MatchKind.CROSS_AGENCY)
+    pending = {
+        r.record_id: r for r in ReleaseRequest.objects.filter(requester_id=org, status=ReleaseStatus.PENDING)
+    }
+    views = []
+    for match in qs[:200]:
+        own, other = (
+            (match.record_a, match.record_b)
+            if match.record_a.owner_id == org
+            else (match.record_b, match.record_a)
+        )
+        shown = other if rules.is_visible(other, actor) else None
+        views.append(
+            HitView(
+                match=match,
+                own=own,
+                other=shown,
+                holder=other.owner.name if shown else _holder_label(other),
+                schema=other.schema,
+                crime_areas=[a.name for a in other.crime_areas.all()],
+                band=match.band,
+                found_at=match.created_at,
+                pending_release=pending.get(other.pk),
+            )
+        )
+    return views
+
+
+def access_hit(*, actor: Any, match_id: int) -> HitView:
+    for view in hit_list(actor=actor, include_duplicates=True):
+        if view.match.pk == match_id:
+            return view
+    raise NotFound(f"hit {match_id} not found")
+
+
+def release_requests_to_decide(*, actor: Any) -> QuerySet[ReleaseRequest]:
+    """Requests for the actor's agency's records (its supervisors decide them)."""
+    if not rules.sees_operational_data(actor) or actor.role != "supervisor":
+        return ReleaseRequest.objects.none()
+    return ReleaseRequest.objects.select_related("requester", "record", "requested_by").filter(
+        record__owner_id=actor.organisation_id
+    )
+
+
+def access_release_request(*, actor: Any, release_id: int) -> ReleaseRequest:
+    release = release_requests_to_decide(actor=actor).filter(pk=release_id).first()
+    if release is None:
+        raise NotFound(f"release request {release_id} not found")
+    return release
