@@ -23,7 +23,7 @@ def page():
 def pytest_runtest_teardown(item: pytest.Item):
     """Tests that commit (the browser tests) end with a flush of every table, and the audit
     log's triggers refuse deletes. Lift them for the flush of the throw-away test database only,
-    and put them back before the next test."""
+    put them back before the next test, and seed the reference data again."""
     transactional = item.get_closest_marker("django_db") and item.get_closest_marker("django_db").kwargs.get(
         "transaction"
     )
@@ -43,9 +43,15 @@ def pytest_runtest_teardown(item: pytest.Item):
         else:
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
     yield
-    with blocker.unblock(), connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for statement in _triggers.SQLITE:
-                cursor.execute(statement)
-        else:
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+    with blocker.unblock():
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                for statement in _triggers.SQLITE:
+                    cursor.execute(statement)
+            else:
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        # The flush also removed the reference data the migrations seed; the next test expects it.
+        from tcx.organisations.models import Country, CrimeArea, Organisation, SharingGroup
+        from tcx.organisations.reference import seed_reference_data
+
+        seed_reference_data(Country, Organisation, SharingGroup, CrimeArea)

@@ -16,6 +16,7 @@ from tcx.audit.api import router as audit_router
 from tcx.exchange.api import router as exchange_router
 from tcx.organisations.api import router as organisations_router
 from tcx.policy.rules import NotFound, PolicyError
+from tcx.records.api import router as records_router
 from tcx.roadmap.api import router as roadmap_router
 
 api = NinjaAPI(
@@ -103,5 +104,6 @@ def _on_invalid(request: HttpRequest, exc: PolicyError | AccountError) -> HttpRe
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)
 api.add_router("/audit", audit_router)
+api.add_router("/", records_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/roadmap", roadmap_router)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("tcx.accounts.urls")),
     path("organisations/", include("tcx.organisations.urls")),
     path("audit/", include("tcx.audit.urls")),
+    path("records/", include("tcx.records.urls")),
     path("exchange/", include("tcx.exchange.urls")),
     path("roadmap/", include("tcx.roadmap.urls")),
     path("", include("tcx.web.urls")),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tcx.accounts import selectors as account_selectors
 from tcx.audit import selectors as audit_selectors
 from tcx.organisations import selectors as org_selectors
+from tcx.records.home import hits_panel
 
 Panel = dict[str, Any]
 
@@ -108,6 +109,7 @@ def _secretariat_panel(actor: Any) -> Panel | None:
 
 
 PANELS: list[Callable[[Any], Panel | None]] = [
+    hits_panel,
     _groups_panel,
     _outside_reads_panel,
     _users_panel,

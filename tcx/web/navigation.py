@@ -19,6 +19,9 @@ ALL_OPERATIONAL = frozenset({"officer", "analyst", "supervisor", "partner_liaiso
 
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "web:home"),
+    NavItem("Records", "records:list", ALL_OPERATIONAL),
+    NavItem("Hits", "records:hits", ALL_OPERATIONAL),
+    NavItem("Releases", "records:releases", frozenset({"supervisor"})),
     NavItem("Directory", "organisations:directory"),
     NavItem("Crime areas", "organisations:crime_areas"),
     NavItem("Sharing groups", "organisations:groups"),

@@ -1,0 +1,311 @@
+"""Record, hit and release endpoints. Every read of a record is audited; what the caller may
+not see answers 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from tcx.api.problems import ApiProblem
+from tcx.api.schemas import StrictInput
+from tcx.audit import services as audit
+from tcx.audit.registry import AuditAction
+from tcx.policy import rules
+from tcx.policy.rules import Policy
+from tcx.records import selectors, services
+
+router = Router(tags=["records"])
+
+
+class PolicyIn(StrictInput):
+    audience_organisations: list[int] = []
+    audience_groups: list[int] = []
+    tlp: str = "AMBER"
+    handling_codes: list[str] = []
+    handling_h3_text: str = ""
+    evaluation_source: str = ""
+    evaluation_information: str = ""
+    legal_basis: str = ""
+    review_date: dt.date | None = None
+
+
+class RecordIn(StrictInput):
+    schema_: str = Field(alias="schema")
+    properties: dict[str, list[str]]
+    policy: PolicyIn = PolicyIn()
+    crime_areas: list[str] = []
+    subject_role: str = ""
+    source_reference: str = ""
+    external_id: str = ""
+    hit_disclosure: str = "country"
+    operation_target: bool = False
+
+
+class RecordPatch(StrictInput):
+    properties: dict[str, list[str]] | None = None
+    crime_areas: list[str] | None = None
+    subject_role: str | None = None
+    source_reference: str | None = None
+    hit_disclosure: str | None = None
+    operation_target: bool | None = None
+    policy: PolicyIn | None = None
+
+
+class RecordOut(Schema):
+    id: int
+    schema_: str = Field(alias="schema")
+    caption: str
+    properties: dict[str, Any]
+    owner: str
+    status: str
+    subject_role: str
+    crime_areas: list[str]
+    version: int
+    policy: dict[str, Any]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class HitOut(Schema):
+    id: int
+    own_record: int
+    other_record: int | None
+    hit: bool
+    holder: str
+    schema_: str = Field(alias="schema")
+    crime_areas: list[str]
+    band: str
+    score: float | None
+    found_at: dt.datetime
+    status: str
+    deconfliction: bool
+    pending_release: int | None
+
+
+class ReleaseIn(StrictInput):
+    purpose: str
+    priority: str = "normal"
+
+
+class ReleaseDecisionIn(StrictInput):
+    approve: bool
+    reason: str = ""
+    handling_codes: list[str] = []
+
+
+class ReleaseOut(Schema):
+    id: int
+    record: int
+    requester: str
+    purpose: str
+    priority: str
+    deadline: dt.datetime
+    overdue: bool
+    status: str
+    reason: str
+
+
+class MatchDecisionIn(StrictInput):
+    confirm: bool
+
+
+def _record_out(record: Any) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "schema": record.schema,
+        "caption": record.caption,
+        "properties": record.properties,
+        "owner": record.owner.name,
+        "status": record.status,
+        "subject_role": record.subject_role,
+        "crime_areas": [a.code for a in record.crime_areas.all()],
+        "version": record.version,
+        "policy": rules.policy_of(record),
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+
+
+def _hit_out(view: selectors.HitView) -> dict[str, Any]:
+    return {
+        "id": view.match.pk,
+        "own_record": view.own.pk,
+        "other_record": view.other.pk if view.other else None,
+        "hit": view.is_hit,
+        "holder": view.holder,
+        "schema": view.schema,
+        "crime_areas": view.crime_areas,
+        "band": view.band,
+        "score": None if view.is_hit else view.match.score,
+        "found_at": view.found_at,
+        "status": view.match.status,
+        "deconfliction": view.match.deconfliction,
+        "pending_release": view.pending_release.pk if view.pending_release else None,
+    }
+
+
+def _policy(payload: PolicyIn) -> Policy:
+    return Policy(**payload.dict())
+
+
+def _invalid(exc: Exception) -> ApiProblem:
+    errors = getattr(exc, "errors", {})
+    return ApiProblem(422, str(exc), errors=[{"field": k, "message": v} for k, v in errors.items()])
+
+
+@router.get("/records", response=list[RecordOut], by_alias=True, summary="Records you may see")
+@paginate(LimitOffsetPagination)
+def list_records(
+    request: HttpRequest, entity_schema: str | None = None, crime_area: str | None = None, owned: bool = False
+) -> Any:
+    records = selectors.record_list(
+        actor=request.user, filters={"schema": entity_schema, "crime_area": crime_area, "owned": owned}
+    )
+    audit.record(
+        actor=request.user,
+        action=AuditAction.RECORD_SEARCHED,
+        request=request,
+        data={"via": "api", "schema": entity_schema, "crime_area": crime_area},
+    )
+    return [_record_out(r) for r in records[:500]]
+
+
+@router.post("/records", response={201: RecordOut}, by_alias=True, summary="Create a record of your agency")
+def create_record(request: HttpRequest, payload: RecordIn) -> Any:
+    data = payload.model_dump()
+    try:
+        record = services.record_create(
+            actor=request.user,
+            schema=data.pop("schema_"),
+            properties=data.pop("properties"),
+            policy=_policy(payload.policy),
+            request=request,
+            **{k: v for k, v in data.items() if k != "policy"},
+        )
+    except (services.RecordError, rules.PolicyError) as exc:
+        raise _invalid(exc) from exc
+    return Status(201, _record_out(record))
+
+
+@router.get(
+    "/records/search",
+    response=list[RecordOut],
+    by_alias=True,
+    summary="Search by name or identifier, any script",
+)
+def search_records(request: HttpRequest, q: str) -> Any:
+    results = selectors.record_search(actor=request.user, text=q)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.RECORD_SEARCHED,
+        request=request,
+        data={"via": "api", "q": q, "results": [r.pk for r, _ in results]},
+    )
+    return [_record_out(r) for r, _ in results]
+
+
+@router.get("/records/{record_id}", response=RecordOut, by_alias=True)
+def get_record(request: HttpRequest, record_id: int) -> Any:
+    record = selectors.access_record(actor=request.user, record_id=record_id)
+    audit.record(actor=request.user, action=AuditAction.RECORD_VIEWED, target=record, request=request)
+    return _record_out(record)
+
+
+@router.patch("/records/{record_id}", response=RecordOut, by_alias=True)
+def update_record(request: HttpRequest, record_id: int, payload: RecordPatch) -> Any:
+    record = selectors.access_record(actor=request.user, record_id=record_id, action=rules.Action.EDIT)
+    data = payload.dict(exclude_unset=True)
+    policy = _policy(payload.policy) if payload.policy is not None else None
+    data.pop("policy", None)
+    try:
+        record = services.record_update(
+            actor=request.user, record=record, data=data, policy=policy, request=request
+        )
+    except (services.RecordError, rules.PolicyError) as exc:
+        raise _invalid(exc) from exc
+    return _record_out(record)
+
+
+@router.post("/records/{record_id}/archive", response=RecordOut, by_alias=True)
+def archive_record(request: HttpRequest, record_id: int) -> Any:
+    record = selectors.access_record(actor=request.user, record_id=record_id, action=rules.Action.ARCHIVE)
+    return _record_out(services.record_archive(actor=request.user, record=record, request=request))
+
+
+@router.get("/hits", response=list[HitOut], by_alias=True, summary="Hits on your agency's records")
+def list_hits(request: HttpRequest, duplicates: bool = False) -> Any:
+    return [_hit_out(v) for v in selectors.hit_list(actor=request.user, include_duplicates=duplicates)]
+
+
+@router.post(
+    "/hits/{match_id}/decision", response=HitOut, by_alias=True, summary="Confirm or reject a match (analyst)"
+)
+def decide_match(request: HttpRequest, match_id: int, payload: MatchDecisionIn) -> Any:
+    view = selectors.access_hit(actor=request.user, match_id=match_id)
+    services.match_decide(actor=request.user, match=view.match, confirm=payload.confirm, request=request)
+    return _hit_out(selectors.access_hit(actor=request.user, match_id=match_id))
+
+
+@router.post(
+    "/hits/{match_id}/release-requests",
+    response={201: ReleaseOut},
+    summary="Ask the holder to release the record behind a hit",
+)
+def request_release(request: HttpRequest, match_id: int, payload: ReleaseIn) -> Any:
+    view = selectors.access_hit(actor=request.user, match_id=match_id)
+    try:
+        release = services.release_request_create(
+            actor=request.user,
+            match=view.match,
+            purpose=payload.purpose,
+            priority=payload.priority,
+            request=request,
+        )
+    except services.RecordError as exc:
+        raise _invalid(exc) from exc
+    return Status(201, _release_out(release))
+
+
+def _release_out(release: Any) -> dict[str, Any]:
+    return {
+        "id": release.pk,
+        "record": release.record_id,
+        "requester": release.requester.name,
+        "purpose": release.purpose,
+        "priority": release.priority,
+        "deadline": release.deadline,
+        "overdue": release.is_overdue,
+        "status": release.status,
+        "reason": release.reason,
+    }
+
+
+@router.get("/release-requests", response=list[ReleaseOut], summary="Requests to release your records")
+def list_release_requests(request: HttpRequest) -> Any:
+    return [_release_out(r) for r in selectors.release_requests_to_decide(actor=request.user)[:500]]
+
+
+@router.post(
+    "/release-requests/{release_id}/decision",
+    response=ReleaseOut,
+    summary="Release or decline (the holder's supervisor)",
+)
+def decide_release(request: HttpRequest, release_id: int, payload: ReleaseDecisionIn) -> Any:
+    release = selectors.access_release_request(actor=request.user, release_id=release_id)
+    try:
+        release = services.release_decide(
+            actor=request.user,
+            release=release,
+            approve=payload.approve,
+            reason=payload.reason,
+            handling_codes=payload.handling_codes,
+            request=request,
+        )
+    except (services.RecordError, rules.PolicyError) as exc:
+        raise _invalid(exc) from exc
+    return _release_out(release)

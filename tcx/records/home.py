@@ -1,0 +1,35 @@
+"""The hit inbox on the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tcx.policy import rules
+from tcx.records import selectors
+
+
+def hits_panel(actor: Any) -> dict[str, Any] | None:
+    if not rules.sees_operational_data(actor):
+        return None
+    hits = selectors.hit_list(actor=actor)
+    open_hits = [h for h in hits if h.match.status == "open"]
+    items = []
+    for hit in open_hits[:5]:
+        if hit.is_hit:
+            items.append(
+                f"{hit.own.caption}: a record held by {hit.holder} — {hit.schema} — "
+                f"{'strong' if hit.band == 'match' else 'possible'} match"
+            )
+        else:
+            items.append(f"{hit.own.caption} matches {hit.other.caption if hit.other else ''} ({hit.holder})")
+    if any(h.match.deconfliction for h in open_hits):
+        items.insert(0, "Deconfliction: another agency targets the same subject in an active operation.")
+    if actor.role == "supervisor":
+        pending = selectors.release_requests_to_decide(actor=actor).filter(status="pending")
+        if pending.exists():
+            items.append(f"{pending.count()} request(s) to release your agency's records wait for you.")
+    return {
+        "title": f"Hits ({len(open_hits)} open)",
+        "items": items or ["No new hits on your records."],
+        "link": ("/records/hits/", "Open the hit inbox"),
+    }

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from tcx.records import views
+
+app_name = "records"
+urlpatterns = [
+    path("", views.record_list_view, name="list"),
+    path("new/", views.record_create_view, name="create"),
+    path("<int:record_id>/", views.record_detail_view, name="detail"),
+    path("<int:record_id>/archive/", views.record_archive_view, name="archive"),
+    path("hits/", views.hit_list_view, name="hits"),
+    path("hits/<int:match_id>/release/", views.release_request_view, name="release_request"),
+    path("hits/<int:match_id>/decision/", views.match_decision_view, name="match_decision"),
+    path("releases/", views.release_list_view, name="releases"),
+    path("releases/<int:release_id>/decision/", views.release_decision_view, name="release_decision"),
+]

@@ -1,0 +1,193 @@
+"""Record pages: list and search, create, view (audited), archive; the hit inbox; releases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tcx.audit import services as audit
+from tcx.audit.registry import AuditAction
+from tcx.policy import rules
+from tcx.policy.rules import NotFound
+from tcx.records import selectors, services
+from tcx.records.forms import RecordForm, ReleaseDecisionForm, ReleaseRequestForm, SearchForm
+
+
+def _operational(request: HttpRequest) -> Any:
+    actor: Any = request.user
+    if not rules.sees_operational_data(actor):
+        raise Http404("not found")
+    return request.user
+
+
+@login_required
+def record_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    form = SearchForm(request.GET or None)
+    query = form.data.get("q", "").strip() if form.is_bound else ""
+    if query:
+        results = selectors.record_search(actor=actor, text=query)
+        records = [r for r, _ in results]
+        audit.record(
+            actor=actor,
+            action=AuditAction.RECORD_SEARCHED,
+            request=request,
+            data={"q": query, "results": [r.pk for r in records]},
+        )
+    else:
+        records = list(selectors.record_list(actor=actor)[:100])
+    template = "records/partials/rows.html" if request.headers.get("HX-Request") else "records/list.html"
+    return render(
+        request,
+        template,
+        {"records": records, "form": form, "query": query, "can_create": actor.role in rules.EDITOR_ROLES},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_create_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    if actor.role not in rules.EDITOR_ROLES:
+        raise Http404("not found")
+    form = RecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.record_create(
+                actor=actor,
+                schema=data["schema"],
+                properties=form.properties(),
+                policy=form.policy(),
+                crime_areas=list(data["crime_areas"]),
+                subject_role=data["subject_role"],
+                source_reference=data["source_reference"],
+                hit_disclosure=data["hit_disclosure"],
+                operation_target=data["operation_target"],
+                request=request,
+            )
+        except (services.RecordError, rules.PolicyError) as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"Record “{record.caption}” saved; it is being matched now.")
+            return redirect("records:detail", record_id=record.pk)
+    return render(request, "records/form.html", {"form": form})
+
+
+@login_required
+def record_detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        record = selectors.access_record(actor=actor, record_id=record_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    audit.record(actor=actor, action=AuditAction.RECORD_VIEWED, target=record, request=request)
+    is_owner = record.owner_id == actor.organisation_id
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "record": record,
+            "policy": rules.policy_of(record),
+            "versions": record.versions.all() if is_owner else [],
+            "can_archive": rules.can(actor, rules.Action.ARCHIVE, record) and record.status == "active",
+        },
+    )
+
+
+@login_required
+@require_POST
+def record_archive_view(request: HttpRequest, record_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.ARCHIVE)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    services.record_archive(actor=actor, record=record, request=request)
+    messages.success(request, "Record archived: it no longer raises hits.")
+    return redirect("records:detail", record_id=record.pk)
+
+
+@login_required
+def hit_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    hits = selectors.hit_list(actor=actor, include_duplicates=request.GET.get("duplicates") == "1")
+    return render(request, "records/hits.html", {"hits": hits, "release_form": ReleaseRequestForm()})
+
+
+@login_required
+@require_POST
+def release_request_view(request: HttpRequest, match_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        view = selectors.access_hit(actor=actor, match_id=match_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    form = ReleaseRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.release_request_create(
+                actor=actor, match=view.match, request=request, **form.cleaned_data
+            )
+        except services.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Release requested. The holder's supervisor decides.")
+    else:
+        messages.error(request, "Say why your agency needs the record.")
+    return redirect("records:hits")
+
+
+@login_required
+@require_POST
+def match_decision_view(request: HttpRequest, match_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        view = selectors.access_hit(actor=actor, match_id=match_id)
+        services.match_decide(
+            actor=actor, match=view.match, confirm=request.POST.get("confirm") == "1", request=request
+        )
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return redirect("records:hits")
+
+
+@login_required
+def release_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    if actor.role != "supervisor":
+        raise Http404("not found")
+    releases = selectors.release_requests_to_decide(actor=actor)[:200]
+    return render(request, "records/releases.html", {"releases": releases, "form": ReleaseDecisionForm()})
+
+
+@login_required
+@require_POST
+def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        release = selectors.access_release_request(actor=actor, release_id=release_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    form = ReleaseDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.release_decide(
+                actor=actor,
+                release=release,
+                approve=form.cleaned_data["decision"] == "release",
+                reason=form.cleaned_data["reason"],
+                handling_codes=list(form.cleaned_data["handling_codes"]),
+                request=request,
+            )
+        except (services.RecordError, rules.PolicyError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Request {release.pk}: {release.status}.")
+    return redirect("records:releases")
