@@ -9,7 +9,7 @@ parts of the name (``b:anh|nguyen``), which are rare.
 
 Key prefixes: ``i:`` identifier, ``n:`` name token (vowel-folded), ``p:`` phonetic skeleton,
 ``b:`` pair of name tokens, ``q:`` pair of phonetic skeletons, ``s:`` original-script token,
-``y:`` name token with birth year.
+``y:`` name token with birth year, ``d:`` one-letter deletions of a single-part name.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from tcx.matching.entity import Entity
 from tcx.matching.text import vowel_fold
 
 # Postings read per query before only already-found candidates are considered.
-SCAN_BUDGET = 1500
+SCAN_BUDGET = 1000
 _MAX_PAIR_TOKENS = 5
-_PREFIX_BOOST = {"i": 3.0, "b": 1.2, "y": 1.2, "q": 1.2, "n": 1.0, "s": 1.0, "p": 0.8}
+_PREFIX_BOOST = {"i": 3.0, "b": 1.2, "y": 1.2, "q": 1.2, "n": 1.0, "s": 1.0, "p": 0.8, "d": 0.8}
 
 
 def keys_for(entity: Entity) -> list[str]:
@@ -53,6 +53,13 @@ def keys_for(entity: Entity) -> list[str]:
                 keys[f"q:{a}|{b}"] = None
         if len(tokens) > 1:
             keys["n:" + "".join(folded)] = None
+        elif len(tokens) == 1 and len(tokens[0]) >= 4:
+            # a single-part name (common in Indonesia) has no other part to find it by when it
+            # is misspelt: key it by its one-letter deletions too (Tmania / Tania share d:tania)
+            token = tokens[0]
+            keys["d:" + token] = None
+            for i in range(len(token)):
+                keys["d:" + token[:i] + token[i + 1 :]] = None
         for original in form.original:
             keys["s:" + original] = None
     return list(keys)

@@ -9,6 +9,7 @@ thresholds were set on the evaluation set built by ``bench/matching/build_eval.p
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -271,6 +272,11 @@ class Result:
     explanation: dict[str, Any] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _date_text(date: PartialDate) -> str:
+    return str(date)
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -372,7 +378,12 @@ class Matcher:
                 weight = DATE_WEIGHTS[rel]
                 logit += weight
                 if explain:
-                    exp["date"] = {"result": rel, "query": str(x), "candidate": str(y), "weight": weight}
+                    exp["date"] = {
+                        "result": rel,
+                        "query": _date_text(x),
+                        "candidate": _date_text(y),
+                        "weight": weight,
+                    }
             if a.countries and b.countries:
                 overlap = a.countries & b.countries
                 weight = COUNTRY_AGREE if overlap else COUNTRY_CONFLICT

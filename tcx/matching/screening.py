@@ -11,7 +11,7 @@ from tcx.matching.index import Index, MemoryIndex
 from tcx.matching.scoring import Matcher
 
 # Candidates re-scored per query, at least; more when ``top`` is large.
-CANDIDATES = 20
+CANDIDATES = 30
 
 
 @dataclass(slots=True)

@@ -70,3 +70,8 @@ def test_screen_yields_in_input_order_with_top_k():
     assert len(results[0][1]) == 3 and results[1][1] == []
     scores = [h.score for h in results[0][1]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_misspelt_single_part_name_is_still_found():
+    index = MemoryIndex([person("t", "Tania"), *[person(f"x{i}", f"Other Person {i}") for i in range(20)]])
+    assert screen_one(person("q", "Tmania"), index)[0].entity_id == "t"
