@@ -54,3 +54,8 @@ def supervisor_emails(*, organisation_id: int) -> list[str]:
 
 def user_exists(*, username: str) -> bool:
     return User.objects.filter(username__iexact=username).exists()
+
+
+def user_by_username(*, username: str) -> User | None:
+    """For the CLI, which acts as a named person."""
+    return User.objects.select_related("organisation").filter(username=username, is_active=True).first()

@@ -20,12 +20,14 @@ MULTI_VALUE_SEPARATOR = ";"
 
 @dataclass(slots=True)
 class Row:
-    """One input line: its number, and the entity or the reason it was rejected."""
+    """One input line: its number, and the entity or the reason it was rejected; ``record`` is
+    the FollowTheMoney form the entity was parsed from (for callers that store it)."""
 
     line: int
     entity: Entity | None = None
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    record: dict[str, Any] | None = None
 
 
 def parse_mapping(text: str | None) -> dict[str, str]:
@@ -83,7 +85,7 @@ def _parse(record: Any, line: int) -> Row:
         entity = parse_entity(record)
     except EntityError as exc:
         return Row(line, error=str(exc))
-    return Row(line, entity=entity, warnings=entity.warnings)
+    return Row(line, entity=entity, warnings=entity.warnings, record=record)
 
 
 def read_jsonl(path: Path) -> Iterator[Row]:

@@ -24,20 +24,28 @@ GROUP_MEMBERS = {
     "asean-plus-jp": {"agency_a", "agency_b", "agency_c", "partner"},
 }
 PERSONA_ORG = {
-    "a_officer": "agency_a", "a_analyst": "agency_a", "a_supervisor": "agency_a", "a_admin": "agency_a",
-    "b_officer": "agency_b", "b_supervisor": "agency_b", "partner_liaison": "partner",
-    "secretariat_officer": "secretariat", "operator": "secretariat",
+    "a_officer": "agency_a",
+    "a_analyst": "agency_a",
+    "a_supervisor": "agency_a",
+    "a_admin": "agency_a",
+    "b_officer": "agency_b",
+    "b_supervisor": "agency_b",
+    "partner_liaison": "partner",
+    "secretariat_officer": "secretariat",
+    "operator": "secretariat",
 }
 OPERATIONAL = {"a_officer", "a_analyst", "a_supervisor", "b_officer", "b_supervisor", "partner_liaison"}
 
-record_spec = st.fixed_dictionaries({
-    "owner": st.sampled_from(OWNERS),
-    "tlp": st.sampled_from(["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]),
-    "orgs": st.sets(st.sampled_from(["agency_a", "agency_b", "agency_c", "partner"]), max_size=3),
-    "groups": st.sets(st.sampled_from(sorted(GROUP_MEMBERS)), max_size=2),
-    "legal_basis": st.booleans(),
-    "name": st.sampled_from(["Thaksin Shinawatra", "ทักษิณ ชินวัตร", "Nguyễn Văn Minh", "Nguyen Van Minh"]),
-})
+record_spec = st.fixed_dictionaries(
+    {
+        "owner": st.sampled_from(OWNERS),
+        "tlp": st.sampled_from(["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]),
+        "orgs": st.sets(st.sampled_from(["agency_a", "agency_b", "agency_c", "partner"]), max_size=3),
+        "groups": st.sets(st.sampled_from(sorted(GROUP_MEMBERS)), max_size=2),
+        "legal_basis": st.booleans(),
+        "name": st.sampled_from(["Thaksin Shinawatra", "ทักษิณ ชินวัตร", "Nguyễn Văn Minh", "Nguyen Van Minh"]),
+    }
+)
 
 
 def may_see(persona: str, spec: dict) -> bool:
@@ -68,18 +76,26 @@ class NoLeakTests(TestCase):
     @given(specs=st.lists(record_spec.filter(valid), min_size=1, max_size=4))
     def test_nothing_leaks(self, specs: list[dict]) -> None:
         world = build_world()
-        orgs = {"agency_a": world.agency_a, "agency_b": world.agency_b, "agency_c": world.agency_c,
-                "partner": world.partner}
+        orgs = {
+            "agency_a": world.agency_a,
+            "agency_b": world.agency_b,
+            "agency_c": world.agency_c,
+            "partner": world.partner,
+        }
         groups = {g.slug: g.pk for g in SharingGroup.objects.filter(slug__in=GROUP_MEMBERS)}
         created = []
         for spec in specs:
             marker = f"secret-{uuid.uuid4().hex[:12]}"
             record = services.record_create(
-                actor=world.users[spec["owner"]], schema="Person",
+                actor=world.users[spec["owner"]],
+                schema="Person",
                 properties={"name": [spec["name"]], "notes": [marker]},
-                policy=Policy(tlp=spec["tlp"], audience_organisations=[orgs[o].pk for o in spec["orgs"]],
-                              audience_groups=[groups[g] for g in spec["groups"]],
-                              legal_basis="ASEAN-Japan MoU" if spec["legal_basis"] else ""),
+                policy=Policy(
+                    tlp=spec["tlp"],
+                    audience_organisations=[orgs[o].pk for o in spec["orgs"]],
+                    audience_groups=[groups[g] for g in spec["groups"]],
+                    legal_basis="ASEAN-Japan MoU" if spec["legal_basis"] else "",
+                ),
             )
             created.append((record, spec, marker))
         jobs.run_pending()

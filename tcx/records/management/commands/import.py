@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from tcx.accounts.selectors import user_by_username
+from tcx.matching.io import parse_mapping
+from tcx.policy.rules import Policy, PolicyError
+from tcx.records.importing import import_file
+from tcx.records.services import RecordError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import subject records from FtM JSON lines, CSV or XLSX into the agency of --as USER. "
+        "Idempotent by the file's id column; bad rows are reported and the rest imported."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--as", dest="username", required=True, help="the officer the records are imported as"
+        )
+        parser.add_argument("--mapping", help="property=column,... or a JSON file (CSV/XLSX)")
+        parser.add_argument(
+            "--schema", default="Person", help="schema of CSV/XLSX rows without a schema column"
+        )
+        parser.add_argument("--tlp", default="AMBER")
+        parser.add_argument("--share-with-group", action="append", default=[], help="sharing group slug")
+        parser.add_argument("--handling-code", action="append", default=[])
+        parser.add_argument("--legal-basis", default="")
+        parser.add_argument("--crime-area", action="append", default=[])
+        parser.add_argument("--role", default="", help="subject role: suspect, victim, ...")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from tcx.organisations.selectors import sharing_group_list
+
+        path: Path = options["file"]
+        if not path.exists():
+            raise CommandError(f"no such file: {path}")
+        actor = user_by_username(username=options["username"])
+        if actor is None:
+            raise CommandError(f"no user {options['username']!r}")
+        groups = list(
+            sharing_group_list().filter(slug__in=options["share_with_group"]).values_list("pk", flat=True)
+        )
+        if len(groups) != len(set(options["share_with_group"])):
+            raise CommandError(f"unknown sharing group in {options['share_with_group']}")
+        try:
+            mapping = parse_mapping(options["mapping"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        policy = Policy(
+            tlp=options["tlp"],
+            audience_groups=groups,
+            handling_codes=options["handling_code"],
+            legal_basis=options["legal_basis"],
+        )
+        with tqdm(unit="row", desc=path.name, file=sys.stderr) as bar:
+            try:
+                report = import_file(
+                    actor=actor,
+                    path=path,
+                    policy=policy,
+                    mapping=mapping,
+                    schema=options["schema"],
+                    crime_areas=options["crime_area"],
+                    subject_role=options["role"],
+                    progress=bar.update,
+                )
+            except (RecordError, PolicyError) as exc:
+                raise CommandError(str(exc)) from exc
+        for line, reason in report.errors:
+            self.stderr.write(f"{path}:{line}: {reason}")
+        self.stdout.write(self.style.SUCCESS(f"{path}: {report.summary}"))

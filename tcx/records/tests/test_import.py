@@ -1,0 +1,130 @@
+"""Import as an agency does it: CSV with a mapping, FtM JSON lines, re-imports, bad rows."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tcx.policy.rules import Policy
+from tcx.records import importing, jobs
+from tcx.records.models import Match, MatchJob, Record, RecordVersion
+from tcx.records.services import RecordError
+
+DATA = Path(__file__).parent / "data"
+MAPPING = {
+    "id": "ref",
+    "name": "Full name",
+    "birthDate": "DOB",
+    "nationality": "Nationality",
+    "phone": "Phone",
+    "schema": "Kind",
+}
+
+
+def test_csv_import_keeps_good_rows_and_names_bad_ones(world) -> None:
+    report = importing.import_file(
+        actor=world.users["b_officer"],
+        path=DATA / "suspects.csv",
+        policy=Policy(),
+        mapping=MAPPING,
+        crime_areas=["trafficking-in-persons"],
+    )
+    assert report.created == 3
+    lines = dict(report.errors)
+    assert set(lines) == {4, 5}
+    assert "no name or identifier" in lines[4] or "name" in lines[4]
+    assert "Spaceship" in lines[5]
+    somchai = Record.objects.get(external_id="TH-001")
+    assert somchai.owner == world.agency_b and somchai.crime_areas.get().code == "trafficking-in-persons"
+    assert (
+        somchai.match_keys.filter(key="i:+66812345678").exists()
+        or somchai.match_keys.filter(key__contains="66812345678").exists()
+    )
+    assert RecordVersion.objects.filter(change="imported").count() == 3
+    minh = Record.objects.get(external_id="TH-005")
+    assert minh.properties["name"] == ["Nguyễn Văn Minh", "Nguyen Van Minh"]
+
+
+def test_reimport_duplicates_nothing_and_updates_what_changed(world, tmp_path) -> None:
+    actor = world.users["b_officer"]
+    importing.import_file(actor=actor, path=DATA / "suspects.csv", policy=Policy(), mapping=MAPPING)
+    again = importing.import_file(actor=actor, path=DATA / "suspects.csv", policy=Policy(), mapping=MAPPING)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    changed = tmp_path / "suspects.csv"
+    shutil.copy(DATA / "suspects.csv", changed)
+    changed.write_text(changed.read_text().replace("Somchai Jaidee", "Somchai Jaidee Srisuk"))
+    third = importing.import_file(actor=actor, path=changed, policy=Policy(), mapping=MAPPING)
+    assert (third.created, third.updated, third.unchanged) == (0, 1, 2)
+    assert Record.objects.count() == 3
+    assert Record.objects.get(external_id="TH-001").version == 2
+    # another agency's records with the same ids are its own
+    other = importing.import_file(
+        actor=world.users["a_officer"], path=DATA / "suspects.csv", policy=Policy(), mapping=MAPPING
+    )
+    assert other.created == 3 and Record.objects.count() == 6
+
+
+def test_jsonl_import_and_matching_after_import(world) -> None:
+    report = importing.import_file(
+        actor=world.users["b_officer"], path=DATA / "entities.jsonl", policy=Policy()
+    )
+    assert report.created == 3
+    errors = dict(report.errors)
+    assert "malformed JSON" in errors[3] and ("Wizard" in errors[4] or "schema" in errors[4])
+    assert MatchJob.objects.filter(status="pending").count() == 3
+    importing.import_file(actor=world.users["a_officer"], path=DATA / "entities.jsonl", policy=Policy())
+    jobs.run_pending()
+    assert Match.objects.filter(kind="cross_agency").count() == 3
+
+
+def test_wrong_encoding_is_refused_whole(world) -> None:
+    with pytest.raises(RecordError) as exc:
+        importing.import_file(
+            actor=world.users["b_officer"],
+            path=DATA / "latin1.csv",
+            policy=Policy(),
+            mapping={"id": "ref", "name": "Full name"},
+        )
+    assert "not UTF-8" in str(exc.value) and "byte" in str(exc.value)
+    assert not Record.objects.exists()
+
+
+def test_unknown_column_is_named(world, tmp_path) -> None:
+    report = importing.import_file(
+        actor=world.users["b_officer"],
+        path=DATA / "suspects.csv",
+        policy=Policy(),
+        mapping={"name": "Name of person"},
+    )
+    assert report.created == 0 and "Name of person" in report.errors[0][1]
+
+
+def test_import_command(world, capsys) -> None:
+    call_command(
+        "import",
+        str(DATA / "suspects.csv"),
+        "--as",
+        "b_officer",
+        "--mapping",
+        ",".join(f"{k}={v}" for k, v in MAPPING.items()),
+        "--share-with-group",
+        "asean-member-states",
+        "--crime-area",
+        "cybercrime",
+    )
+    captured = capsys.readouterr()
+    assert "3 created" in captured.out and "suspects.csv:5: " in captured.err
+    record = Record.objects.get(external_id="TH-001")
+    assert record.audience_groups.get().slug == "asean-member-states"
+    with pytest.raises(CommandError, match="unknown sharing group"):
+        call_command(
+            "import", str(DATA / "suspects.csv"), "--as", "b_officer", "--share-with-group", "nowhere"
+        )
+    with pytest.raises(CommandError, match="legal basis|legal_basis"):
+        call_command(
+            "import", str(DATA / "suspects.csv"), "--as", "b_officer", "--share-with-group", "asean-plus-jp"
+        )
