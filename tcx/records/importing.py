@@ -62,7 +62,8 @@ def check_file(path: Path) -> None:
                 raise RecordError(
                     {
                         "file": (
-                            f"the file is not UTF-8 text (byte {offset + exc.start}); save it as UTF-8 and import again"
+                            f"the file is not UTF-8 text (byte {offset + exc.start}); "
+                            "save it as UTF-8 and import again"
                         )
                     }
                 ) from exc
@@ -202,7 +203,7 @@ def _write_chunk(
     )
     from tcx.records.index import entity_of
 
-    postings = []
+    postings: list[MatchKey] = []
     for r in created:
         entity = entity_of(r)
         if entity is not None:
