@@ -9,7 +9,8 @@ parts of the name (``b:anh|nguyen``), which are rare.
 
 Key prefixes: ``i:`` identifier, ``n:`` name token (vowel-folded), ``p:`` phonetic skeleton,
 ``b:`` pair of name tokens, ``q:`` pair of phonetic skeletons, ``s:`` original-script token,
-``y:`` name token with birth year, ``d:`` one-letter deletions of a single-part name.
+``y:`` name token with birth year, ``t:`` full date (of birth), ``d:`` one-letter deletions of a
+single-part name.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tcx.matching.entity import Entity
 from tcx.matching.text import vowel_fold
 
 # Postings read per query before only already-found candidates are considered.
-SCAN_BUDGET = 1000
+SCAN_BUDGET = 1500
 _MAX_PAIR_TOKENS = 5
 _PREFIX_BOOST = {"i": 3.0, "b": 1.2, "y": 1.2, "q": 1.2, "n": 1.0, "s": 1.0, "p": 0.8, "d": 0.8}
 
@@ -32,6 +33,11 @@ def keys_for(entity: Entity) -> list[str]:
     for ident in entity.identifiers:
         keys["i:" + ident.key] = None
     years = {d.year for d in entity.dates}
+    for date in entity.dates:
+        if date.day:
+            # a full date of birth is rare in any watchlist (~1 in 20,000 at random): it finds a
+            # person whose name is misspelt or differently romanised, among a million records
+            keys[f"t:{date.year:04d}-{date.month:02d}-{date.day:02d}"] = None
     for form in entity.names:
         # name tokens are keyed vowel-folded (Ly / Lee / li share n:li); the matcher re-ranks
         folded = [vowel_fold(t) for t in form.tokens]

@@ -17,6 +17,7 @@ def test_keys_cover_tokens_pairs_phonetics_scripts_and_identifiers():
     assert "s:ใจดี" in keys
     assert any(k.startswith("p:") for k in keys)
     assert "y:somchai:1975" in keys
+    assert "t:1975-03-12" in keys_for(person("b", "Somchai", birthDate="1975-03-12"))
     assert len(keys) == len(set(keys))
 
 
