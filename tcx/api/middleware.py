@@ -12,6 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from tcx.api.problems import problem
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+# Endpoints that take files: their own body limit (setting name, default bytes) instead of
+# TCX_MAX_BODY_BYTES. Each app that accepts uploads adds its path here.
+UPLOAD_PATHS: dict[str, tuple[str, int]] = {
+    "/api/v1/records/import": ("TCX_IMPORT_MAX_BYTES", 512 * 1024 * 1024),
+}
 ACCEPTED_TYPES = ("application/json", "multipart/form-data")
 
 
@@ -27,7 +32,8 @@ class ApiRequestGuardMiddleware:
         return self.get_response(request)
 
     def _check(self, request: HttpRequest) -> HttpResponse | None:
-        limit = settings.TCX_MAX_BODY_BYTES
+        upload = UPLOAD_PATHS.get(request.path.rstrip("/"))
+        limit = getattr(settings, upload[0], upload[1]) if upload else settings.TCX_MAX_BODY_BYTES
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

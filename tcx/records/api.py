@@ -4,10 +4,13 @@ not see answers 404."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -190,6 +193,87 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     except (services.RecordError, rules.PolicyError) as exc:
         raise _invalid(exc) from exc
     return Status(201, _record_out(record))
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[dict[str, Any]]
+
+
+@router.post("/records/import", response=ImportOut, summary="Import FtM JSON lines, CSV or XLSX (multipart)")
+def import_records(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    mapping: Form[str] = "",
+    entity_schema: Form[str] = "Person",
+    tlp: Form[str] = "AMBER",
+    share_with_groups: Form[str] = "",
+    legal_basis: Form[str] = "",
+) -> Any:
+    from tcx.matching.io import parse_mapping
+    from tcx.organisations.selectors import sharing_group_list
+    from tcx.records.importing import import_file
+
+    suffix = Path(file.name or "").suffix.lower()
+    if suffix not in (".jsonl", ".ndjson", ".json", ".csv", ".xlsx"):
+        raise ApiProblem(415, f"cannot import a {suffix or 'nameless'} file; send .jsonl, .csv or .xlsx")
+    slugs = [s.strip() for s in share_with_groups.split(",") if s.strip()]
+    groups = list(sharing_group_list().filter(slug__in=slugs).values_list("pk", flat=True))
+    if len(groups) != len(set(slugs)):
+        raise ApiProblem(
+            422,
+            f"unknown sharing group in {slugs}",
+            errors=[{"field": "share_with_groups", "message": "unknown group"}],
+        )
+    try:
+        columns = parse_mapping(mapping)
+    except ValueError as exc:
+        raise ApiProblem(422, str(exc), errors=[{"field": "mapping", "message": str(exc)}]) from exc
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as handle:
+            for chunk in file.chunks():
+                handle.write(chunk)
+        try:
+            report = import_file(
+                actor=request.user,
+                path=path,
+                mapping=columns,
+                schema=entity_schema,
+                policy=Policy(tlp=tlp, audience_groups=groups, legal_basis=legal_basis),
+            )
+        except (services.RecordError, rules.PolicyError) as exc:
+            raise _invalid(exc) from exc
+    return {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "errors": [{"line": line, "reason": reason} for line, reason in report.errors],
+    }
+
+
+@router.get(
+    "/records/export", summary="Export what you may see (FtM JSON lines or CSV), with policy metadata"
+)
+def export_records(request: HttpRequest, format: str = "jsonl", owned: bool = False) -> Any:
+    from tcx.records.exporting import FORMATS
+    from tcx.records.exporting import export_records as export
+
+    if format not in FORMATS:
+        raise ApiProblem(
+            422,
+            f"unknown format {format!r}; use jsonl or csv",
+            errors=[{"field": "format", "message": "use jsonl or csv"}],
+        )
+    content_type = "application/x-ndjson" if format == "jsonl" else "text/csv"
+    response = StreamingHttpResponse(
+        export(actor=request.user, fmt=format, filters={"owned": owned}, request=request),
+        content_type=f"{content_type}; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tcx-records.{format}"'
+    return response
 
 
 @router.get(

@@ -104,3 +104,26 @@ class ReleaseDecisionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reason (required to decline)"
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="File (.jsonl, .csv or .xlsx)")
+    mapping = forms.CharField(
+        required=False,
+        label="Column mapping (CSV/XLSX)",
+        help_text="property=column, e.g. id=Ref,name=Full name,birthDate=DOB,phone=Phone",
+    )
+    schema = forms.ChoiceField(
+        choices=[(s, s) for s in SCHEMATA],
+        initial="Person",
+        label="Kind of subject of rows without a schema column",
+    )
+    tlp = forms.ChoiceField(choices=TLP.choices, initial=TLP.AMBER, label="TLP")
+    audience_groups = forms.MultipleChoiceField(required=False, label="Share with sharing groups")
+    legal_basis = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["audience_groups"].choices = [  # type: ignore[attr-defined]
+            (str(g.pk), g.name) for g in org_selectors.sharing_group_list()
+        ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from tcx.audit.registry import AuditAction
 from tcx.policy import rules
 from tcx.policy.rules import NotFound
 from tcx.records import selectors, services
-from tcx.records.forms import RecordForm, ReleaseDecisionForm, ReleaseRequestForm, SearchForm
+from tcx.records.forms import ImportForm, RecordForm, ReleaseDecisionForm, ReleaseRequestForm, SearchForm
 
 
 def _operational(request: HttpRequest) -> Any:
@@ -191,3 +192,69 @@ def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse
         else:
             messages.success(request, f"Request {release.pk}: {release.status}.")
     return redirect("records:releases")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_import_view(request: HttpRequest) -> HttpResponse:
+    import tempfile
+    from pathlib import Path
+
+    from tcx.matching.io import parse_mapping
+    from tcx.records.importing import import_file
+
+    actor = _operational(request)
+    if actor.role not in rules.EDITOR_ROLES:
+        raise Http404("not found")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        try:
+            mapping = parse_mapping(form.cleaned_data["mapping"])
+            if suffix not in (".jsonl", ".ndjson", ".json", ".csv", ".xlsx"):
+                raise ValueError(f"cannot import a {suffix or 'nameless'} file; use .jsonl, .csv or .xlsx")
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"upload{suffix}"
+                with path.open("wb") as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                policy = rules.Policy(
+                    tlp=form.cleaned_data["tlp"],
+                    audience_groups=[int(g) for g in form.cleaned_data["audience_groups"]],
+                    legal_basis=form.cleaned_data["legal_basis"],
+                )
+                try:
+                    report = import_file(
+                        actor=actor,
+                        path=path,
+                        policy=policy,
+                        mapping=mapping,
+                        schema=form.cleaned_data["schema"],
+                    )
+                except (services.RecordError, rules.PolicyError) as exc:
+                    for field, message in exc.errors.items():
+                        form.add_error(field if field in form.fields else None, message)
+    return render(request, "records/import.html", {"form": form, "report": report})
+
+
+@login_required
+def record_export_view(request: HttpRequest) -> HttpResponseBase:
+    from django.http import StreamingHttpResponse
+
+    from tcx.records.exporting import FORMATS, export_records
+
+    actor = _operational(request)
+    fmt = request.GET.get("format", "jsonl")
+    if fmt not in FORMATS:
+        raise Http404("unknown format")
+    response = StreamingHttpResponse(
+        export_records(actor=actor, fmt=fmt, request=request),
+        content_type="application/x-ndjson" if fmt == "jsonl" else "text/csv",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tcx-records.{fmt}"'
+    return response

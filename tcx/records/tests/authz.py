@@ -156,6 +156,11 @@ CASES = [
         },
     ),
     Case("api:list_release_requests", setup=_setup),
+    Case("records:import", expect={**NON_OPERATIONAL_PAGE, "partner_liaison": 404}),
+    Case("records:export", setup=_setup, expect=NON_OPERATIONAL_PAGE),
+    Case("api:export_records", setup=_setup),  # an empty export for those who see no records
+    # the multipart upload is exercised in test_import_api; refusals here carry no file
+    Case("api:import_records", method="POST", default=422, expect={"anonymous": 401}),
     Case(
         "api:decide_release",
         method="POST",
