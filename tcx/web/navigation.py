@@ -40,6 +40,9 @@ def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # an app that is not installed on this node
             continue
-        current = path == url if url == "/" else path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+        items.append({"label": item.label, "url": url, "current": False})
+    # the current entry is the one with the longest URL the path starts with
+    matching = [i for i in items if (path == i["url"] if i["url"] == "/" else path.startswith(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["current"] = True
     return items
