@@ -42,7 +42,8 @@ def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
             continue
         items.append({"label": item.label, "url": url, "current": False})
     # the current entry is the one with the longest URL the path starts with
-    matching = [i for i in items if (path == i["url"] if i["url"] == "/" else path.startswith(i["url"]))]
+    urls = [str(i["url"]) for i in items]
+    matching = [n for n, url in enumerate(urls) if (path == url if url == "/" else path.startswith(url))]
     if matching:
-        max(matching, key=lambda i: len(i["url"]))["current"] = True
+        items[max(matching, key=lambda n: len(urls[n]))]["current"] = True
     return items
