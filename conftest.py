@@ -20,7 +20,7 @@ def page():
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item):
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """Tests that commit (the browser tests) end with a flush of every table, and the audit
     log's triggers refuse deletes. Lift them for the flush of the throw-away test database only,
     put them back before the next test, and seed the reference data again."""
@@ -43,6 +43,8 @@ def pytest_runtest_teardown(item: pytest.Item):
         else:
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
     yield
+    if nextitem is None:  # the session is over: the test database is gone, nothing to restore
+        return
     with blocker.unblock():
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
