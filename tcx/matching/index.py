@@ -48,6 +48,11 @@ class Index(ABC):
     def __len__(self) -> int:
         """Number of indexed entities."""
 
+    def candidate_entities(self, query: Entity, n: int) -> list[tuple[Entity, float]]:
+        """Like :meth:`candidates` but returns the entities themselves. Indexes that can fetch
+        many entities at once (a database) override it."""
+        return [(e, w) for eid, w in self.candidates(query, n) if (e := self.get(eid)) is not None]
+
 
 class MemoryIndex(Index):
     """An in-memory inverted index over blocking keys (files, batches, benchmarks).

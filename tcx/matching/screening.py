@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tcx.matching.entity import Entity
-from tcx.matching.index import Index, MemoryIndex
+from tcx.matching.index import Index
 from tcx.matching.scoring import Matcher
 
 # Candidates re-scored per query, at least; more when ``top`` is large.
@@ -42,10 +42,7 @@ def screen_one(
     an explanation each (hits scoring 0 — e.g. another kind of subject — are left out)."""
     matcher = matcher or Matcher()
     pool = max(candidates or CANDIDATES, 2 * top)
-    if isinstance(index, MemoryIndex):
-        found = [e for e, _ in index.candidate_entities(query, pool)]
-    else:
-        found = [e for eid, _ in index.candidates(query, pool) if (e := index.get(eid)) is not None]
+    found = [e for e, _ in index.candidate_entities(query, pool)]
     scored = []
     for entity in found:
         if entity is query:
