@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
-from tcx.matching import keys_for
+from tcx.matching import Entity, keys_for
 from tcx.matching.io import read_entities
 from tcx.policy import rules
 from tcx.policy.rules import Policy
@@ -87,7 +87,7 @@ def import_file(
     areas = _crime_areas(crime_areas or [])
     check_file(path)
     report = ImportReport()
-    chunk: list[tuple[int, dict[str, Any], str]] = []
+    chunk: list[tuple[int, dict[str, Any], Entity]] = []
     seen: set[str] = set()
     for row in read_entities(path, mapping, schema):
         if progress is not None:
@@ -109,7 +109,7 @@ def import_file(
             report.errors.append((row.line, f"id {external_id!r} appears twice in the file"))
             continue
         seen.add(external_id)
-        chunk.append((row.line, record, row.entity.caption[:300]))
+        chunk.append((row.line, record, row.entity))
         if len(chunk) >= CHUNK:
             _write_chunk(actor, chunk, policy, areas, subject_role, report)
             chunk = []
@@ -121,7 +121,7 @@ def import_file(
 @transaction.atomic
 def _write_chunk(
     actor: Any,
-    rows: list[tuple[int, dict[str, Any], str]],
+    rows: list[tuple[int, dict[str, Any], Entity]],
     policy: Policy,
     areas: list[Any],
     subject_role: str,
@@ -132,7 +132,8 @@ def _write_chunk(
     existing = {r.external_id: r for r in Record.objects.filter(owner=owner, external_id__in=ids)}
     now = timezone.now()
     new: list[Record] = []
-    for _line, data, caption in rows:
+    entities: list[Any] = []
+    for _line, data, entity in rows:
         external_id = "" if str(data.get("id", "")).startswith("row-") else str(data.get("id", ""))
         current = existing.get(external_id) if external_id else None
         if current is not None:
@@ -146,12 +147,13 @@ def _write_chunk(
                 )
                 report.updated += 1
             continue
+        entities.append(entity)
         new.append(
             Record(
                 owner=owner,
                 schema=data["schema"],
                 properties=data["properties"],
-                caption=caption,
+                caption=entity.caption[:300],
                 external_id=external_id,
                 subject_role=subject_role,
                 created_by=actor,
@@ -201,13 +203,11 @@ def _write_chunk(
             for r in created
         ]
     )
-    from tcx.records.index import entity_of
-
-    postings: list[MatchKey] = []
-    for r in created:
-        entity = entity_of(r)
-        if entity is not None:
-            postings.extend(MatchKey(key=k[:255], record_id=r.pk) for k in keys_for(entity))
+    postings = [  # the entity parsed while reading: keys without parsing twice
+        MatchKey(key=k[:255], record_id=r.pk)
+        for r, entity in zip(created, entities, strict=True)
+        for k in keys_for(entity)
+    ]
     MatchKey.objects.bulk_create(postings, batch_size=2000)
     MatchJob.objects.bulk_create([MatchJob(record=r, version=1) for r in created])
     report.created += len(created)

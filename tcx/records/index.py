@@ -6,8 +6,11 @@ in-memory index does; works on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
-from collections import defaultdict
+import json
+import threading
+from collections import OrderedDict, defaultdict
 from operator import itemgetter
 
 from django.db.models import Count
@@ -16,13 +19,35 @@ from tcx.matching import Entity, EntityError, Index, keys_for, parse_entity, pla
 from tcx.matching.keys import SCAN_BUDGET
 from tcx.records.models import MatchKey, Record, RecordStatus
 
+_CACHE_SIZE = 50_000
+_MISSING = object()
+_parsed: OrderedDict[str, Entity | None] = OrderedDict()
+_parsed_lock = threading.Lock()
+
 
 def entity_of(record: Record) -> Entity | None:
-    """The engine's parsed form of a record, or None if nothing in it can be matched."""
-    try:
-        return parse_entity(record.as_entity())
-    except EntityError:
+    """The engine's parsed form of a record, or None if nothing in it can be matched.
+
+    Parsing (transliteration, identifier checks) is the costly part of matching, so parsed
+    forms are kept in a bounded in-process cache keyed by the content itself (so an edit, or a
+    rolled-back id that comes back, can never return a stale form)."""
+    key = record.schema + "\x00" + json.dumps(record.properties, sort_keys=True, ensure_ascii=False)
+    with _parsed_lock:
+        cached = _parsed.get(key, _MISSING)
+        if cached is not _MISSING:
+            _parsed.move_to_end(key)
+    if cached is _MISSING:
+        try:
+            cached = parse_entity({"id": "cached", "schema": record.schema, "properties": record.properties})
+        except EntityError:
+            cached = None
+        with _parsed_lock:
+            _parsed[key] = cached
+            if len(_parsed) > _CACHE_SIZE:
+                _parsed.popitem(last=False)
+    if not isinstance(cached, Entity):
         return None
+    return dataclasses.replace(cached, id=str(record.pk))
 
 
 class DatabaseIndex(Index):
@@ -48,6 +73,21 @@ class DatabaseIndex(Index):
 
     def __len__(self) -> int:
         return MatchKey.objects.values("record_id").distinct().count()
+
+    def candidate_entities(self, query: Entity, n: int) -> list[tuple[Entity, float]]:
+        """The candidates' entities, fetched in one query."""
+        found = self.candidates(query, n)
+        records = Record.objects.filter(pk__in=[int(i) for i, _ in found], status=RecordStatus.ACTIVE).only(
+            "pk", "version", "schema", "properties"
+        )
+        by_id = {str(r.pk): r for r in records}
+        out = []
+        for record_id, weight in found:
+            record = by_id.get(record_id)
+            entity = entity_of(record) if record is not None else None
+            if entity is not None:
+                out.append((entity, weight))
+        return out
 
     def candidates(self, query: Entity, n: int) -> list[tuple[str, float]]:
         keys = [key[:255] for key in keys_for(query)]
