@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tcx.audit import services as audit
@@ -187,29 +188,36 @@ def _write_chunk(
     areas_through.objects.bulk_create(
         [areas_through(record_id=r.pk, crimearea_id=a.pk) for r in created for a in areas]
     )
-    RecordVersion.objects.bulk_create(
-        [
-            RecordVersion(
-                record=r,
-                version=1,
-                change="imported",
-                schema=r.schema,
-                properties=r.properties,
-                caption=r.caption,
-                status=r.status,
-                changed_by=actor,
-                changed_at=now,
-            )
-            for r in created
-        ]
-    )
-    postings = [  # the entity parsed while reading: keys without parsing twice
-        MatchKey(key=k[:255], record_id=r.pk)
-        for r, entity in zip(created, entities, strict=True)
-        for k in keys_for(entity)
+    # History, postings and jobs are many rows: written with executemany, not as ORM objects
+    # (building ~20 model instances per record was most of an import's time).
+    postings = [
+        (k[:255], r.pk) for r, entity in zip(created, entities, strict=True) for k in keys_for(entity)
     ]
-    MatchKey.objects.bulk_create(postings, batch_size=2000)
-    MatchJob.objects.bulk_create([MatchJob(record=r, version=1) for r in created])
+    key_table, job_table = MatchKey._meta.db_table, MatchJob._meta.db_table
+    version_table = RecordVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {version_table} (record_id, version, change, schema, properties, caption, "  # noqa: S608
+            "status, changed_by_id, changed_at) VALUES (%s, 1, 'imported', %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    r.pk,
+                    r.schema,
+                    json.dumps(r.properties, ensure_ascii=False),
+                    r.caption,
+                    r.status,
+                    actor.pk,
+                    now,
+                )
+                for r in created
+            ],
+        )
+        cursor.executemany(f"INSERT INTO {key_table} (key, record_id) VALUES (%s, %s)", postings)  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO {job_table} (record_id, version, status, attempts, created_at, error) "  # noqa: S608
+            "VALUES (%s, 1, 'pending', 0, %s, '')",
+            [(r.pk, now) for r in created],
+        )
     report.created += len(created)
     audit.record(
         actor=actor,
