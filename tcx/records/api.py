@@ -393,3 +393,56 @@ def decide_release(request: HttpRequest, release_id: int, payload: ReleaseDecisi
     except (services.RecordError, rules.PolicyError) as exc:
         raise _invalid(exc) from exc
     return _release_out(release)
+
+
+class LinkIn(StrictInput):
+    target: int
+    schema_: str = Field(alias="schema")
+    relationship: str = ""
+
+
+class LinkOut(Schema):
+    id: int
+    schema_: str = Field(alias="schema")
+    source: int
+    target: int
+    relationship: str
+
+
+def _link_out(link: Any) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "schema": link.schema,
+        "source": link.source_id,
+        "target": link.target_id,
+        "relationship": link.relationship,
+    }
+
+
+@router.get("/records/{record_id}/links", response=list[LinkOut], by_alias=True)
+def list_links(request: HttpRequest, record_id: int) -> Any:
+    record = selectors.access_record(actor=request.user, record_id=record_id)
+    return [_link_out(link) for link in selectors.record_links(actor=request.user, record=record)]
+
+
+@router.post(
+    "/records/{record_id}/links",
+    response={201: LinkOut},
+    by_alias=True,
+    summary="Link two of your agency's records (Family, Associate, Ownership ...)",
+)
+def create_link(request: HttpRequest, record_id: int, payload: LinkIn) -> Any:
+    source = selectors.access_record(actor=request.user, record_id=record_id, action=rules.Action.EDIT)
+    target = selectors.access_record(actor=request.user, record_id=payload.target, action=rules.Action.EDIT)
+    try:
+        link = services.record_link_create(
+            actor=request.user,
+            source=source,
+            target=target,
+            schema=payload.schema_,
+            relationship=payload.relationship,
+            request=request,
+        )
+    except services.RecordError as exc:
+        raise _invalid(exc) from exc
+    return Status(201, _link_out(link))

@@ -100,6 +100,42 @@ class RecordVersion(models.Model):
         return f"{self.record_id} v{self.version}"
 
 
+class LinkSchema(models.TextChoices):
+    """FollowTheMoney relationship schemata between subjects."""
+
+    FAMILY = "Family", "Family"
+    ASSOCIATE = "Associate", "Associate"
+    MEMBERSHIP = "Membership", "Membership"
+    OWNERSHIP = "Ownership", "Ownership"
+    DIRECTORSHIP = "Directorship", "Directorship"
+    EMPLOYMENT = "Employment", "Employment"
+    UNKNOWN = "UnknownLink", "Other link"
+
+
+class RecordLink(models.Model):
+    """A relationship between two records of the same owner (e.g. a suspect and the phone or
+    company they use). Visible to whoever may see both records."""
+
+    schema = models.CharField(max_length=20, choices=LinkSchema.choices)
+    source = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="links_in")
+    relationship = models.CharField(max_length=200, blank=True, help_text="e.g. brother, 51% owner")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "schema"], name="record_link_unique"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="record_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.schema} {self.target_id}"
+
+
 class MatchKey(models.Model):
     """A posting of the match index: one blocking key of one active record."""
 

@@ -165,3 +165,15 @@ def access_release_request(*, actor: Any, release_id: int) -> ReleaseRequest:
     if release is None:
         raise NotFound(f"release request {release_id} not found")
     return release
+
+
+def record_links(*, actor: Any, record: Record) -> list[Any]:
+    """The links of a record whose other end the actor may also see."""
+    from tcx.records.models import RecordLink
+
+    links = RecordLink.objects.select_related("source", "target").filter(Q(source=record) | Q(target=record))
+    return [
+        link
+        for link in links
+        if rules.is_visible(link.source, actor) and rules.is_visible(link.target, actor)
+    ]

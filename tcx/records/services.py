@@ -435,3 +435,40 @@ def release_decide(
         request=request,
     )
     return release
+
+
+@transaction.atomic
+def record_link_create(
+    *,
+    actor: Any,
+    source: Record,
+    target: Record,
+    schema: str,
+    relationship: str = "",
+    request: HttpRequest | None = None,
+) -> Any:
+    """Link two records of the actor's agency (FtM relationship schemata)."""
+    from tcx.records.models import LinkSchema, RecordLink
+
+    if not rules.can(actor, Action.EDIT, source) or not rules.can(actor, Action.EDIT, target):
+        raise NotFound("record not found")
+    errors: dict[str, str] = {}
+    if schema not in LinkSchema.values:
+        errors["schema"] = f"unknown link {schema!r}; use one of {', '.join(LinkSchema.values)}"
+    if source.pk == target.pk:
+        errors["target"] = "a record cannot be linked to itself"
+    elif RecordLink.objects.filter(source=source, target=target, schema=schema).exists():
+        errors["target"] = "these records are already linked this way"
+    if errors:
+        raise RecordError(errors)
+    link = RecordLink.objects.create(
+        schema=schema, source=source, target=target, relationship=relationship.strip()[:200], created_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.RECORD_UPDATED,
+        target=source,
+        request=request,
+        data={"link": schema, "target": target.pk},
+    )
+    return link

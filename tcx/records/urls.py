@@ -10,6 +10,7 @@ urlpatterns = [
     path("export/", views.record_export_view, name="export"),
     path("<int:record_id>/", views.record_detail_view, name="detail"),
     path("<int:record_id>/archive/", views.record_archive_view, name="archive"),
+    path("<int:record_id>/links/", views.record_link_view, name="link_create"),
     path("hits/", views.hit_list_view, name="hits"),
     path("hits/<int:match_id>/release/", views.release_request_view, name="release_request"),
     path("hits/<int:match_id>/decision/", views.match_decision_view, name="match_decision"),

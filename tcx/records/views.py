@@ -17,6 +17,7 @@ from tcx.policy import rules
 from tcx.policy.rules import NotFound
 from tcx.records import selectors, services
 from tcx.records.forms import ImportForm, RecordForm, ReleaseDecisionForm, ReleaseRequestForm, SearchForm
+from tcx.records.models import LinkSchema
 
 
 def _operational(request: HttpRequest) -> Any:
@@ -98,6 +99,9 @@ def record_detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
             "policy": rules.policy_of(record),
             "versions": record.versions.all() if is_owner else [],
             "can_archive": rules.can(actor, rules.Action.ARCHIVE, record) and record.status == "active",
+            "links": selectors.record_links(actor=actor, record=record),
+            "can_link": rules.can(actor, rules.Action.EDIT, record),
+            "link_schemata": LinkSchema.choices,
         },
     )
 
@@ -258,3 +262,33 @@ def record_export_view(request: HttpRequest) -> HttpResponseBase:
     )
     response["Content-Disposition"] = f'attachment; filename="tcx-records.{fmt}"'
     return response
+
+
+@login_required
+@require_POST
+def record_link_view(request: HttpRequest, record_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        source = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    try:
+        target_id = int(request.POST.get("target") or "")
+        target = selectors.access_record(actor=actor, record_id=target_id, action=rules.Action.EDIT)
+    except (ValueError, NotFound):
+        messages.error(request, "Link to a record of your agency: give its number.")
+        return redirect("records:detail", record_id=record_id)
+    try:
+        services.record_link_create(
+            actor=actor,
+            source=source,
+            target=target,
+            schema=request.POST.get("schema", ""),
+            relationship=request.POST.get("relationship", ""),
+            request=request,
+        )
+    except services.RecordError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Link added.")
+    return redirect("records:detail", record_id=record_id)

@@ -170,3 +170,43 @@ CASES = [
         expect={"anonymous": 401, "b_supervisor": 200},
     ),
 ]
+
+
+def _linkable(world: World) -> dict[str, int]:
+    _setup(world)
+    if "second" not in world.extra:
+        from tcx.records import services
+
+        second = services.record_create(
+            actor=world.users["b_officer"],
+            schema="Company",
+            properties={"name": ["Golden Lotus Trading"]},
+            policy=Policy(),
+        )
+        world.extra["second"] = second.pk
+    return {"record_id": world.extra["held"]}
+
+
+CASES += [
+    Case(
+        "records:link_create",
+        method="POST",
+        kwargs=_linkable,
+        body=lambda w: {"target": w.extra["second"], "schema": "Ownership"},
+        expect=B_EDITORS,
+    ),
+    Case(
+        "api:list_links",
+        kwargs=_k("record_id", "held"),
+        default=404,
+        expect={"anonymous": 401, "b_officer": 200, "b_supervisor": 200},
+    ),
+    Case(
+        "api:create_link",
+        method="POST",
+        kwargs=_linkable,
+        body=lambda w: {"target": w.extra["second"], "schema": "Ownership", "relationship": "51% owner"},
+        default=404,
+        expect={"anonymous": 401, "b_officer": 201, "b_supervisor": 201},
+    ),
+]

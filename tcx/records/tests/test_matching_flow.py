@@ -225,3 +225,35 @@ def test_worker_killed_mid_job_every_record_matched_exactly_once(world, settings
     assert jobs.run_pending() == 1
     assert MatchJob.objects.filter(status=JobStatus.DONE).count() == 3
     assert Match.objects.count() == 1 and AuditEvent.objects.filter(action="match.found").count() == 1
+
+
+def test_links_between_records(world) -> None:
+    person = _create(world, "b_officer", {"name": ["Somchai Jaidee"]})
+    company = services.record_create(
+        actor=world.users["b_officer"],
+        schema="Company",
+        properties={"name": ["Golden Lotus Trading"]},
+        policy=Policy(audience_organisations=[world.agency_a.pk]),
+    )
+    link = services.record_link_create(
+        actor=world.users["b_officer"],
+        source=person,
+        target=company,
+        schema="Ownership",
+        relationship="51% owner",
+    )
+    with pytest.raises(services.RecordError):
+        services.record_link_create(
+            actor=world.users["b_officer"], source=person, target=company, schema="Ownership"
+        )
+    with pytest.raises(services.RecordError):
+        services.record_link_create(
+            actor=world.users["b_officer"], source=person, target=company, schema="Friend"
+        )
+    with pytest.raises(NotFound):
+        services.record_link_create(
+            actor=world.users["a_officer"], source=person, target=company, schema="Associate"
+        )
+    assert selectors.record_links(actor=world.users["b_officer"], record=company) == [link]
+    # A sees the company but not the person: the link stays hidden
+    assert selectors.record_links(actor=world.users["a_officer"], record=company) == []
