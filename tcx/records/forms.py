@@ -64,6 +64,29 @@ class RecordForm(forms.Form):
             (str(g.pk), g.name) for g in org_selectors.sharing_group_list()
         ]
 
+    @classmethod
+    def initial_for(cls, record: Any) -> dict[str, Any]:
+        """The form's initial values for editing ``record``."""
+        initial: dict[str, Any] = {
+            "schema": record.schema,
+            "subject_role": record.subject_role,
+            "source_reference": record.source_reference,
+            "crime_areas": [a.code for a in record.crime_areas.all()],
+            "tlp": record.tlp,
+            "audience_organisations": [
+                str(pk) for pk in record.audience_organisations.values_list("pk", flat=True)
+            ],
+            "audience_groups": [str(pk) for pk in record.audience_groups.values_list("pk", flat=True)],
+            "handling_codes": record.handling_codes,
+            "handling_h3_text": record.handling_h3_text,
+            "legal_basis": record.legal_basis,
+            "hit_disclosure": record.hit_disclosure,
+            "operation_target": record.operation_target,
+        }
+        for name, _ in PROPERTY_FIELDS:
+            initial[f"p_{name}"] = "\n".join(record.properties.get(name, []))
+        return initial
+
     def properties(self) -> dict[str, list[str]]:
         props = {}
         for name, _ in PROPERTY_FIELDS:

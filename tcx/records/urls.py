@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.record_import_view, name="import"),
     path("export/", views.record_export_view, name="export"),
     path("<int:record_id>/", views.record_detail_view, name="detail"),
+    path("<int:record_id>/edit/", views.record_edit_view, name="edit"),
     path("<int:record_id>/archive/", views.record_archive_view, name="archive"),
     path("<int:record_id>/links/", views.record_link_view, name="link_create"),
     path("hits/", views.hit_list_view, name="hits"),

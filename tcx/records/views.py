@@ -16,7 +16,14 @@ from tcx.audit.registry import AuditAction
 from tcx.policy import rules
 from tcx.policy.rules import NotFound
 from tcx.records import selectors, services
-from tcx.records.forms import ImportForm, RecordForm, ReleaseDecisionForm, ReleaseRequestForm, SearchForm
+from tcx.records.forms import (
+    PROPERTY_FIELDS,
+    ImportForm,
+    RecordForm,
+    ReleaseDecisionForm,
+    ReleaseRequestForm,
+    SearchForm,
+)
 from tcx.records.models import LinkSchema
 
 
@@ -292,3 +299,42 @@ def record_link_view(request: HttpRequest, record_id: int) -> HttpResponse:
     else:
         messages.success(request, "Link added.")
     return redirect("records:detail", record_id=record_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_edit_view(request: HttpRequest, record_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    form = RecordForm(request.POST or None, initial=RecordForm.initial_for(record))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # properties the form does not show are kept as they were
+        shown = {f"{name}" for name, _ in PROPERTY_FIELDS}
+        properties = {k: v for k, v in record.properties.items() if k not in shown} | form.properties()
+        try:
+            services.record_update(
+                actor=actor,
+                record=record,
+                policy=form.policy(),
+                request=request,
+                data={
+                    "schema": data["schema"],
+                    "properties": properties,
+                    "crime_areas": list(data["crime_areas"]),
+                    "subject_role": data["subject_role"],
+                    "source_reference": data["source_reference"],
+                    "hit_disclosure": data["hit_disclosure"],
+                    "operation_target": data["operation_target"],
+                },
+            )
+        except (services.RecordError, rules.PolicyError) as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "Record saved; it is being matched again.")
+            return redirect("records:detail", record_id=record.pk)
+    return render(request, "records/form.html", {"form": form, "record": record})

@@ -210,3 +210,23 @@ CASES += [
         expect={"anonymous": 401, "b_officer": 201, "b_supervisor": 201},
     ),
 ]
+
+CASES += [
+    Case(
+        "records:edit",
+        kwargs=_k("record_id", "held"),
+        expect={**HELD_BY_B, "b_officer": 200, "b_supervisor": 200},
+    ),
+    Case(
+        "records:edit",
+        method="POST",
+        kwargs=_k("record_id", "held"),
+        body=lambda w: {
+            "schema": "Person",
+            "p_name": "Thaksin Shinawatra\nThaksin Chinnawat",
+            "tlp": "AMBER",
+            "hit_disclosure": "organisation",
+        },
+        expect=B_EDITORS,
+    ),
+]

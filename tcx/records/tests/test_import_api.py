@@ -81,3 +81,42 @@ def test_import_page(world) -> None:
     assert page.status_code == 200
     text = page.content.decode()
     assert "3 created" in text and "Spaceship" in text
+
+
+def test_edit_page_keeps_what_it_does_not_show(world) -> None:
+    record = services.record_create(
+        actor=world.users["b_officer"],
+        schema="Person",
+        properties={"name": ["Somchai Jaidee"], "notes": ["seen in Mae Sot"]},
+        policy=Policy(),
+    )
+    client = sign_in(Client(), world.users["b_officer"])
+    page = client.get(f"/records/{record.pk}/edit/")
+    assert "Somchai Jaidee" in page.content.decode()
+    response = client.post(
+        f"/records/{record.pk}/edit/",
+        {
+            "schema": "Person",
+            "p_name": "Somchai Jaidee\nสมชาย ใจดี",
+            "p_birthDate": "1980",
+            "tlp": "GREEN",
+            "audience_organisations": [str(world.agency_a.pk)],
+            "hit_disclosure": "country",
+        },
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.properties == {
+        "name": ["Somchai Jaidee", "สมชาย ใจดี"],
+        "birthDate": ["1980"],
+        "notes": ["seen in Mae Sot"],
+    }
+    assert record.version == 2 and record.tlp == "GREEN"
+    assert list(record.audience_organisations.all()) == [world.agency_a]
+    bad = client.post(
+        f"/records/{record.pk}/edit/",
+        {"schema": "Person", "p_name": "", "tlp": "AMBER", "hit_disclosure": "country"},
+    )
+    assert bad.status_code == 200 and "name or an identifier" in bad.content.decode()
+    record.refresh_from_db()
+    assert record.version == 2
