@@ -200,6 +200,7 @@ class ImportOut(Schema):
     updated: int
     unchanged: int
     errors: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
 
 
 @router.post("/records/import", response=ImportOut, summary="Import FtM JSON lines, CSV or XLSX (multipart)")
@@ -251,6 +252,7 @@ def import_records(
         "updated": report.updated,
         "unchanged": report.unchanged,
         "errors": [{"line": line, "reason": reason} for line, reason in report.errors],
+        "warnings": [{"line": line, "reason": reason} for line, reason in report.warnings],
     }
 
 

@@ -37,12 +37,14 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    # rows imported with a value that could not be read (a date, a phone ...), kept as written
+    warnings: list[tuple[int, str]] = dataclasses.field(default_factory=list)
 
     @property
     def summary(self) -> str:
         return (
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.errors)} rejected"
+            f"{len(self.errors)} rejected, {len(self.warnings)} with warnings"
         )
 
 
@@ -110,6 +112,7 @@ def import_file(
             report.errors.append((row.line, f"id {external_id!r} appears twice in the file"))
             continue
         seen.add(external_id)
+        report.warnings.extend((row.line, warning) for warning in row.warnings)
         chunk.append((row.line, record, row.entity))
         if len(chunk) >= CHUNK:
             _write_chunk(actor, chunk, policy, areas, subject_role, report)

@@ -128,3 +128,16 @@ def test_import_command(world, capsys) -> None:
         call_command(
             "import", str(DATA / "suspects.csv"), "--as", "b_officer", "--share-with-group", "asean-plus-jp"
         )
+
+
+def test_unreadable_values_are_reported_and_the_row_kept(world) -> None:
+    report = importing.import_file(
+        actor=world.users["b_officer"],
+        path=DATA / "suspects_bad_values.csv",
+        policy=Policy(),
+        mapping={"id": "ref", "name": "Full name", "birthDate": "DOB", "phone": "Phone"},
+    )
+    assert report.created == 2
+    lines = {line for line, _ in report.warnings}
+    assert lines == {2, 3}
+    assert any("31/02/1990" in w or "date" in w for _, w in report.warnings)

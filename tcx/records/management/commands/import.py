@@ -75,5 +75,7 @@ class Command(BaseCommand):
             except (RecordError, PolicyError) as exc:
                 raise CommandError(str(exc)) from exc
         for line, reason in report.errors:
-            self.stderr.write(f"{path}:{line}: {reason}")
+            self.stderr.write(f"{path}:{line}: rejected: {reason}")
+        for line, reason in report.warnings:
+            self.stderr.write(f"{path}:{line}: warning: {reason}")
         self.stdout.write(self.style.SUCCESS(f"{path}: {report.summary}"))
