@@ -325,7 +325,14 @@ def archive_record(request: HttpRequest, record_id: int) -> Any:
 
 @router.get("/hits", response=list[HitOut], by_alias=True, summary="Hits on your agency's records")
 def list_hits(request: HttpRequest, duplicates: bool = False) -> Any:
-    return [_hit_out(v) for v in selectors.hit_list(actor=request.user, include_duplicates=duplicates)]
+    hits = selectors.hit_list(actor=request.user, include_duplicates=duplicates)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.MATCH_VIEWED,
+        request=request,
+        data={"via": "api", "matches": [h.match.pk for h in hits]},
+    )
+    return [_hit_out(v) for v in hits]
 
 
 @router.post(

@@ -22,6 +22,15 @@ def hits_panel(actor: Any) -> dict[str, Any] | None:
             )
         else:
             items.append(f"{hit.own.caption} matches {hit.other.caption if hit.other else ''} ({hit.holder})")
+    if open_hits:  # the panel shows captions of records: a read of operational data
+        from tcx.audit import services as audit
+        from tcx.audit.registry import AuditAction
+
+        audit.record(
+            actor=actor,
+            action=AuditAction.MATCH_VIEWED,
+            data={"via": "home", "matches": [h.match.pk for h in open_hits[:5]]},
+        )
     if any(h.match.deconfliction for h in open_hits):
         items.insert(0, "Deconfliction: another agency targets the same subject in an active operation.")
     if actor.role == "supervisor":

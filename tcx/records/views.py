@@ -50,6 +50,12 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
         )
     else:
         records = list(selectors.record_list(actor=actor)[:100])
+        audit.record(
+            actor=actor,
+            action=AuditAction.RECORD_SEARCHED,
+            request=request,
+            data={"list": True, "results": [r.pk for r in records]},
+        )
     template = "records/partials/rows.html" if request.headers.get("HX-Request") else "records/list.html"
     return render(
         request,
@@ -130,6 +136,12 @@ def record_archive_view(request: HttpRequest, record_id: int) -> HttpResponse:
 def hit_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     hits = selectors.hit_list(actor=actor, include_duplicates=request.GET.get("duplicates") == "1")
+    audit.record(
+        actor=actor,
+        action=AuditAction.MATCH_VIEWED,
+        request=request,
+        data={"matches": [h.match.pk for h in hits]},
+    )
     return render(request, "records/hits.html", {"hits": hits, "release_form": ReleaseRequestForm()})
 
 

@@ -257,3 +257,18 @@ def test_links_between_records(world) -> None:
     assert selectors.record_links(actor=world.users["b_officer"], record=company) == [link]
     # A sees the company but not the person: the link stays hidden
     assert selectors.record_links(actor=world.users["a_officer"], record=company) == []
+
+
+def test_every_read_of_records_and_hits_is_audited(world, run_jobs) -> None:
+    from django.test import Client
+
+    from tcx.testing import sign_in
+
+    _create(world, "b_officer", THAKSIN_TH)
+    _create(world, "a_officer", THAKSIN_EN)
+    run_jobs()
+    client = sign_in(Client(), world.users["a_officer"])
+    for url in ("/records/", "/records/hits/", "/api/v1/hits", "/api/v1/records", "/"):
+        before = AuditEvent.objects.count()
+        assert client.get(url).status_code == 200
+        assert AuditEvent.objects.count() > before, f"reading {url} left no trace"
