@@ -16,6 +16,7 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 # TCX_MAX_BODY_BYTES. Each app that accepts uploads adds its path here.
 UPLOAD_PATHS: dict[str, tuple[str, int]] = {
     "/api/v1/records/import": ("TCX_IMPORT_MAX_BYTES", 512 * 1024 * 1024),
+    "/api/v1/exchange/exchanges/upload": ("TCX_EXCHANGE_MAX_UPLOAD_BYTES", 8 * 51 * 1024 * 1024),
 }
 ACCEPTED_TYPES = ("application/json", "multipart/form-data")
 

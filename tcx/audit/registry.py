@@ -45,6 +45,20 @@ class AuditAction(models.TextChoices):
     RELEASE_REQUESTED = "release.requested", "asked for the release of a record"
     RELEASE_DECIDED = "release.decided", "released or declined a record"
     # --- exchange (tcx/exchange): add its actions below this line ---
+    EXCHANGE_SENT = "exchange.sent", "sent an exchange"
+    EXCHANGE_READ = "exchange.read", "read an exchange"
+    EXCHANGE_DELIVERED = "exchange.delivered", "received an exchange"
+    EXCHANGE_ACKNOWLEDGED = "exchange.acknowledged", "acknowledged an exchange"
+    EXCHANGE_ASSIGNED = "exchange.assigned", "assigned an exchange"
+    EXCHANGE_REPLIED = "exchange.replied", "replied in an exchange"
+    EXCHANGE_CLOSED = "exchange.closed", "closed an exchange"
+    EXCHANGE_FORWARDED = "exchange.forwarded", "forwarded an exchange"
+    EXCHANGE_FORWARD_REQUESTED = "exchange.forward_requested", "asked to forward an exchange"
+    EXCHANGE_FORWARD_DECIDED = "exchange.forward_decided", "decided on forwarding an exchange"
+    EXCHANGE_ATTACHMENT_READ = "exchange.attachment_read", "downloaded an attachment"
+    EXCHANGE_SEARCHED = "exchange.searched", "searched exchanges"
+    EXCHANGE_REMINDED = "exchange.reminded", "reminded of a deadline"
+    EXCHANGE_ESCALATED = "exchange.escalated", "escalated an overdue exchange"
     # --- roadmap (tcx/roadmap): add its actions below this line ---
 
 

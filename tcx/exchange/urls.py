@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tcx.exchange import views
 
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox_view, name="inbox"),
+    path("new/", views.compose_view, name="compose"),
+    path("<int:exchange_id>/", views.thread_view, name="thread"),
+    path("<int:exchange_id>/reply/", views.reply_view, name="reply"),
+    path("<int:exchange_id>/acknowledge/", views.acknowledge_view, name="acknowledge"),
+    path("<int:exchange_id>/assign/", views.assign_view, name="assign"),
+    path("<int:exchange_id>/close/", views.close_view, name="close"),
+    path("<int:exchange_id>/forward/", views.forward_view, name="forward"),
+    path("attachments/<int:attachment_id>/", views.attachment_view, name="attachment"),
+    path("forwards/", views.forward_list_view, name="forwards"),
+    path("forwards/<int:forward_id>/decision/", views.forward_decision_view, name="forward_decision"),
+    path("notifications/", views.notification_list_view, name="notifications"),
+    path("notifications/read/", views.notifications_read_view, name="notifications_read"),
+    path("badge/", views.badge_view, name="badge"),
+    path("measures/", views.measures_view, name="measures"),
+]

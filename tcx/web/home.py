@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tcx.accounts import selectors as account_selectors
 from tcx.audit import selectors as audit_selectors
+from tcx.exchange.home import exchange_panel
 from tcx.organisations import selectors as org_selectors
 from tcx.records.home import hits_panel
 
@@ -109,6 +110,7 @@ def _secretariat_panel(actor: Any) -> Panel | None:
 
 
 PANELS: list[Callable[[Any], Panel | None]] = [
+    exchange_panel,
     hits_panel,
     _groups_panel,
     _outside_reads_panel,

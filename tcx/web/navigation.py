@@ -21,6 +21,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Home", "web:home"),
     NavItem("Records", "records:list", ALL_OPERATIONAL),
     NavItem("Hits", "records:hits", ALL_OPERATIONAL),
+    NavItem("Exchange", "exchange:inbox", ALL_OPERATIONAL),
     NavItem("Releases", "records:releases", frozenset({"supervisor"})),
     NavItem("Directory", "organisations:directory"),
     NavItem("Crime areas", "organisations:crime_areas"),

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tcx.exchange.models import ExchangeStatus, Priority
+from tcx.exchange.services import Upload
+from tcx.organisations import selectors as org_selectors
+from tcx.policy.models import TLP, HandlingCode, InformationAssessment, SourceReliability
+from tcx.policy.rules import Policy
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class PolicyFields(forms.Form):
+    tlp = forms.ChoiceField(choices=TLP.choices, initial=TLP.AMBER, label="TLP")
+    handling_codes = forms.MultipleChoiceField(
+        choices=HandlingCode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Handling codes",
+    )
+    handling_h3_text = forms.CharField(max_length=500, required=False, label="H3 restriction")
+    evaluation_source = forms.ChoiceField(
+        choices=[("", "—"), *SourceReliability.choices], required=False, label="Source evaluation"
+    )
+    evaluation_information = forms.ChoiceField(
+        choices=[("", "—"), *InformationAssessment.choices], required=False, label="Information evaluation"
+    )
+    legal_basis = forms.CharField(
+        max_length=500, required=False, help_text="required when a dialogue-partner agency receives it"
+    )
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Message")
+    attachments = MultipleFileField(required=False, label="Attachments (up to 50 MB each)")
+
+    def policy(self) -> Policy:
+        data = self.cleaned_data
+        return Policy(
+            tlp=data["tlp"],
+            handling_codes=list(data["handling_codes"]),
+            handling_h3_text=data["handling_h3_text"],
+            evaluation_source=data["evaluation_source"],
+            evaluation_information=data["evaluation_information"],
+            legal_basis=data["legal_basis"],
+        )
+
+    def uploads(self) -> list[Upload]:
+        return [Upload(f.name, f.read()) for f in self.cleaned_data.get("attachments") or []]
+
+
+class ComposeForm(PolicyFields):
+    field_order = ["subject", "recipients", "copy_recipients", "priority", "crime_areas", "body"]
+    subject = forms.CharField(max_length=300)
+    recipients = forms.MultipleChoiceField(
+        label="To (agencies)", widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    copy_recipients = forms.MultipleChoiceField(
+        required=False, label="Copy to (agencies)", widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    priority = forms.ChoiceField(
+        choices=Priority.choices,
+        initial=Priority.NORMAL,
+        help_text="answer deadline: urgent 8 hours, normal 7 days, routine 30 days",
+    )
+    crime_areas = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, own_organisation_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = [
+            (str(o.pk), o.name)
+            for o in org_selectors.organisation_list()
+            .filter(is_active=True)
+            .exclude(pk=own_organisation_id or 0)
+            if o.kind in ("member_state_agency", "partner_agency")
+        ]
+        self.fields["recipients"].choices = orgs  # type: ignore[attr-defined]
+        self.fields["copy_recipients"].choices = orgs  # type: ignore[attr-defined]
+        self.fields["crime_areas"].choices = [(a.code, a.name) for a in org_selectors.crime_area_list()]  # type: ignore[attr-defined]
+
+
+class ReplyForm(PolicyFields):
+    pass
+
+
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Assign to")
+
+    def __init__(self, *args: Any, colleagues: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "— nobody —")] + [  # type: ignore[attr-defined]
+            (str(u.pk), u.get_full_name() or u.username) for u in colleagues
+        ]
+
+
+class ForwardForm(forms.Form):
+    organisation = forms.TypedChoiceField(coerce=int, label="Forward to")
+    reason = forms.CharField(max_length=500, required=False, label="Why")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+            (str(o.pk), o.name) for o in org_selectors.organisation_list().filter(is_active=True)
+        ]
+
+
+class FilterForm(forms.Form):
+    box = forms.ChoiceField(
+        choices=[("inbox", "Inbox"), ("outbox", "Outbox"), ("all", "All")], required=False
+    )
+    q = forms.CharField(required=False, label="Reference or text")
+    priority = forms.ChoiceField(choices=[("", "any"), *Priority.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "any"), *ExchangeStatus.choices], required=False)
+    crime_area = forms.ChoiceField(required=False, label="Crime area")
+    country = forms.ChoiceField(required=False)
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+    assigned_to_me = forms.BooleanField(required=False, label="Assigned to me")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        areas = [("", "any")] + [(a.code, a.name) for a in org_selectors.crime_area_list()]
+        self.fields["crime_area"].choices = areas  # type: ignore[attr-defined]
+        countries = [("", "any")] + [(c.code, c.name) for c in org_selectors.country_list()]
+        self.fields["country"].choices = countries  # type: ignore[attr-defined]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])

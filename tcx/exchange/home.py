@@ -1,0 +1,21 @@
+"""The home-page panel of the exchange: requests waiting for the agency, overdue ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tcx.exchange import selectors
+from tcx.policy import rules
+
+
+def exchange_panel(actor: Any) -> dict[str, Any] | None:
+    if not rules.sees_operational_data(actor):
+        return None
+    counts = selectors.waiting_counts(actor=actor)
+    items = [f"{counts['open']} request(s) waiting for your agency; {counts['assigned']} assigned to you."]
+    if counts["overdue"]:
+        items.append(f"{counts['overdue']} overdue.")
+    unread = selectors.unread_notification_count(actor=actor)
+    if unread:
+        items.append(f"{unread} unread notification(s).")
+    return {"title": "Requests waiting for you", "items": items, "link": ("/exchange/", "Open the inbox")}

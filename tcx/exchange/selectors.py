@@ -1,0 +1,257 @@
+"""Reads on exchanges. Every function takes the actor and returns only what the actor may see
+(``tcx.policy.rules``); an exchange the actor may not see is ``NotFound``."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from tcx.exchange.models import (
+    Attachment,
+    Exchange,
+    ExchangeStatus,
+    ForwardRequest,
+    ForwardStatus,
+    Message,
+    Notification,
+    Participant,
+    ParticipantRole,
+)
+from tcx.policy import rules
+from tcx.policy.rules import NotFound
+
+# The time zone an agency works in, by country (display only; everything is stored in UTC).
+COUNTRY_TIME_ZONES = {
+    "BN": "Asia/Brunei",
+    "KH": "Asia/Phnom_Penh",
+    "ID": "Asia/Jakarta",
+    "LA": "Asia/Vientiane",
+    "MY": "Asia/Kuala_Lumpur",
+    "MM": "Asia/Yangon",
+    "PH": "Asia/Manila",
+    "SG": "Asia/Singapore",
+    "TH": "Asia/Bangkok",
+    "VN": "Asia/Ho_Chi_Minh",
+    "TL": "Asia/Dili",
+    "JP": "Asia/Tokyo",
+    "KR": "Asia/Seoul",
+    "CN": "Asia/Shanghai",
+    "AU": "Australia/Sydney",
+    "NZ": "Pacific/Auckland",
+    "IN": "Asia/Kolkata",
+    "GB": "Europe/London",
+    "US": "America/New_York",
+    "CA": "America/Toronto",
+    "RU": "Europe/Moscow",
+}
+
+
+def time_zone_of(organisation: Any) -> ZoneInfo:
+    code = organisation.country.code if getattr(organisation, "country_id", None) else ""
+    return ZoneInfo(COUNTRY_TIME_ZONES.get(code, "UTC"))
+
+
+def local_time(moment: dt.datetime, *, organisation: Any) -> dt.datetime:
+    """``moment`` (UTC) in the time zone of ``organisation``."""
+    return moment.astimezone(time_zone_of(organisation))
+
+
+def colleagues(*, organisation_id: int, roles: list[str] | None = None) -> QuerySet[Any]:
+    """The active operational people of an agency (for assignment, reminders, escalation)."""
+    users = get_user_model().objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=roles or sorted(rules.OPERATIONAL_ROLES)
+    )
+    return users.order_by("last_name", "first_name", "username")
+
+
+def access_exchange(*, actor: Any, exchange_id: int, action: str = rules.Action.VIEW) -> Exchange:
+    """The one lookup of an exchange: NotFound if it does not exist or the actor may not see it."""
+    queryset = Exchange.objects.select_related("owner__country", "sender")
+    return rules.access(queryset, actor=actor, pk=exchange_id, action=action)
+
+
+def thread_messages(*, actor: Any, exchange: Exchange) -> list[Message]:
+    """The messages of the thread the actor may see (each message has its own policy)."""
+    queryset = Message.objects.filter(exchange=exchange).select_related("owner", "author")
+    return list(
+        rules.visible(queryset, actor).prefetch_related(
+            "attachments", "receipts__reader", "receipts__organisation"
+        )
+    )
+
+
+def access_attachment(*, actor: Any, attachment_id: int) -> Attachment:
+    attachment = Attachment.objects.filter(pk=attachment_id).select_related("message").first()
+    if attachment is None or not rules.is_visible(attachment.message, actor):
+        raise NotFound(f"attachment {attachment_id} not found")
+    return attachment
+
+
+@dataclasses.dataclass
+class ExchangeFilters:
+    box: str = "inbox"  # inbox | outbox | all
+    priority: str = ""
+    overdue: bool = False
+    crime_area: str = ""
+    country: str = ""
+    assigned_to_me: bool = False
+    status: str = ""
+    q: str = ""
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    return Q(answered_at__isnull=True, deadline_at__lt=now or timezone.now()) & ~Q(
+        status=ExchangeStatus.CLOSED
+    )
+
+
+def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> QuerySet[Exchange]:
+    """The exchanges the actor may see: received (inbox), sent (outbox) or both, filtered."""
+    f = filters or ExchangeFilters()
+    org = actor.organisation_id if rules.sees_operational_data(actor) else 0
+    queryset = rules.visible(Exchange.objects.all(), actor)
+    mine = Participant.objects.filter(exchange=OuterRef("pk"), organisation_id=org)
+    if f.box == "inbox":
+        queryset = queryset.filter(Exists(mine))
+    elif f.box == "outbox":
+        queryset = queryset.filter(owner_id=org)
+    else:
+        queryset = queryset.filter(Q(owner_id=org) | Exists(mine))
+    if f.priority:
+        queryset = queryset.filter(priority=f.priority)
+    if f.status:
+        queryset = queryset.filter(status=f.status)
+    if f.overdue:
+        queryset = queryset.filter(overdue_q())
+    if f.crime_area:
+        queryset = queryset.filter(crime_areas__code=f.crime_area)
+    if f.country:
+        code = f.country.upper()
+        other = Participant.objects.filter(exchange=OuterRef("pk"), organisation__country__code=code)
+        queryset = queryset.filter(Q(owner__country__code=code) | Exists(other))
+    if f.assigned_to_me:
+        queryset = queryset.filter(Exists(mine.filter(assigned_to=actor)))
+    if f.q:
+        text = f.q.strip()
+        bodies = rules.visible(Message.objects.filter(exchange=OuterRef("pk"), body__icontains=text), actor)
+        queryset = queryset.filter(Q(reference__iexact=text) | Q(subject__icontains=text) | Exists(bodies))
+    return queryset.select_related("owner__country").order_by("-updated_at", "-pk")
+
+
+def participants_of(*, actor: Any, exchange: Exchange) -> list[Participant]:
+    if not rules.is_visible(exchange, actor):
+        return []
+    return list(exchange.participants.select_related("organisation__country", "assigned_to"))
+
+
+def my_participation(*, actor: Any, exchange: Exchange) -> Participant | None:
+    return next(
+        (
+            p
+            for p in participants_of(actor=actor, exchange=exchange)
+            if p.organisation_id == actor.organisation_id
+        ),
+        None,
+    )
+
+
+def forward_requests_for_provider(*, actor: Any) -> QuerySet[ForwardRequest]:
+    """Forward requests waiting for the actor's agency's decision (its own exchanges)."""
+    if not rules.sees_operational_data(actor) or actor.role not in rules.EDITOR_ROLES:
+        return ForwardRequest.objects.none()
+    return ForwardRequest.objects.filter(
+        exchange__owner_id=actor.organisation_id, status=ForwardStatus.PENDING
+    ).select_related("exchange", "organisation", "requested_by")
+
+
+def access_forward(*, actor: Any, forward_id: int) -> ForwardRequest:
+    forward = forward_requests_for_provider(actor=actor).filter(pk=forward_id).first()
+    if forward is None:
+        raise NotFound(f"forward request {forward_id} not found")
+    return forward
+
+
+def forwards_of(*, actor: Any, exchange: Exchange) -> list[ForwardRequest]:
+    """The forwards of a thread: all of them for the provider, the actor's own for others."""
+    forwards = exchange.forwards.select_related("organisation", "requested_by")
+    if exchange.owner_id != actor.organisation_id:
+        forwards = forwards.filter(requested_by__organisation_id=actor.organisation_id)
+    return list(forwards)
+
+
+def unread_notification_count(*, actor: Any) -> int:
+    if not getattr(actor, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+def notification_list(*, actor: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=actor).select_related("exchange")
+
+
+def waiting_counts(*, actor: Any) -> dict[str, int]:
+    """For the home panel and the badge: open received requests, overdue ones, assigned to me."""
+    inbox = exchange_list(actor=actor, filters=ExchangeFilters(box="inbox")).exclude(
+        status__in=[ExchangeStatus.ANSWERED, ExchangeStatus.CLOSED]
+    )
+    return {
+        "open": inbox.count(),
+        "overdue": inbox.filter(overdue_q()).count(),
+        "assigned": inbox.filter(participants__assigned_to=actor).count(),
+    }
+
+
+@dataclasses.dataclass
+class ServiceMeasure:
+    organisation: str
+    due: int
+    in_time: int
+    within_5_days: int
+
+    @property
+    def share(self) -> float | None:
+        return self.in_time / self.due if self.due else None
+
+    @property
+    def share_5_days(self) -> float | None:
+        return self.within_5_days / self.due if self.due else None
+
+
+def service_measures(*, actor: Any, since: dt.datetime | None = None) -> ServiceMeasure | None:
+    """The actor's agency's share of received requests answered within the deadline (and within
+    5 days, Europol's target), over requests already answered or past their deadline.
+    Supervisors only; counts, never content."""
+    if not rules.sees_operational_data(actor) or actor.role != "supervisor":
+        return None
+    now = timezone.now()
+    since = since or now - dt.timedelta(days=365)
+    participations = Participant.objects.filter(
+        organisation_id=actor.organisation_id, role=ParticipantRole.RECIPIENT, exchange__created_at__gte=since
+    ).values_list("exchange_id", "exchange__created_at", "exchange__deadline_at")
+    rows = list(participations)
+    first_answer: dict[int, dt.datetime] = {}
+    for exchange_id, created in (
+        Message.objects.filter(
+            exchange_id__in=[r[0] for r in rows], owner_id=actor.organisation_id, is_answer=True
+        )
+        .order_by("created_at")
+        .values_list("exchange_id", "created_at")
+    ):
+        first_answer.setdefault(exchange_id, created)
+    due = in_time = within_5 = 0
+    for exchange_id, created, deadline in rows:
+        answered = first_answer.get(exchange_id)
+        if answered is None and deadline > now:
+            continue
+        due += 1
+        if answered is not None and answered <= deadline:
+            in_time += 1
+        if answered is not None and answered - created <= dt.timedelta(days=5):
+            within_5 += 1
+    return ServiceMeasure(actor.organisation.name, due, in_time, within_5)

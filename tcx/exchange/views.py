@@ -1,0 +1,316 @@
+"""Exchange pages: inbox/outbox with filters and search, compose, the thread (audited, read
+receipts), reply, acknowledge, assign, close, forward and forward decisions, attachments,
+notifications, service measures. HTMX requests get partials with the same access checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tcx.audit import services as audit
+from tcx.audit.registry import AuditAction
+from tcx.exchange import downloads, selectors, services, storage
+from tcx.exchange.forms import AssignForm, ComposeForm, DecisionForm, FilterForm, ForwardForm, ReplyForm
+from tcx.exchange.models import Exchange, ExchangeStatus
+from tcx.policy import rules
+from tcx.policy.rules import NotFound
+
+
+def _operational(request: HttpRequest) -> Any:
+    actor: Any = request.user
+    if not rules.sees_operational_data(actor):
+        raise Http404("not found")
+    return actor
+
+
+def _exchange(actor: Any, exchange_id: int) -> Exchange:
+    try:
+        return selectors.access_exchange(actor=actor, exchange_id=exchange_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    form = FilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ExchangeFilters(
+        box=data.get("box") or "inbox",
+        priority=data.get("priority") or "",
+        overdue=bool(data.get("overdue")),
+        crime_area=data.get("crime_area") or "",
+        country=data.get("country") or "",
+        assigned_to_me=bool(data.get("assigned_to_me")),
+        status=data.get("status") or "",
+        q=(data.get("q") or "").strip(),
+    )
+    if filters.q:
+        audit.record(
+            actor=actor, action=AuditAction.EXCHANGE_SEARCHED, request=request, data={"q": filters.q}
+        )
+    exchanges = list(selectors.exchange_list(actor=actor, filters=filters)[:100])
+    zone = selectors.time_zone_of(actor.organisation)
+    context = {"exchanges": exchanges, "form": form, "box": filters.box, "zone": zone}
+    if request.headers.get("HX-Request"):
+        return render(request, "exchange/partials/rows.html", context)
+    context["counts"] = selectors.waiting_counts(actor=actor)
+    context["unread"] = selectors.unread_notification_count(actor=actor)
+    return render(request, "exchange/inbox.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    form = ComposeForm(request.POST or None, request.FILES or None, own_organisation_id=actor.organisation_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exchange = services.exchange_send(
+                actor=actor,
+                subject=data["subject"],
+                body=data["body"],
+                recipients=[int(x) for x in data["recipients"]],
+                copy_recipients=[int(x) for x in data["copy_recipients"]],
+                priority=data["priority"],
+                crime_areas=list(data["crime_areas"]),
+                policy=form.policy(),
+                attachments=form.uploads(),
+                request=request,
+            )
+        except (services.ExchangeError, rules.PolicyError) as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"Sent {exchange.reference}.")
+            return redirect("exchange:thread", exchange_id=exchange.pk)
+    return render(request, "exchange/compose.html", {"form": form})
+
+
+def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dict[str, Any]:
+    participation = selectors.my_participation(actor=actor, exchange=exchange)
+    is_sender = exchange.owner_id == actor.organisation_id
+    is_open = exchange.status != ExchangeStatus.CLOSED
+    return {
+        "exchange": exchange,
+        "messages_": selectors.thread_messages(actor=actor, exchange=exchange),
+        "participants": selectors.participants_of(actor=actor, exchange=exchange),
+        "participation": participation,
+        "is_sender": is_sender,
+        "zone": selectors.time_zone_of(actor.organisation),
+        "deadline_local": selectors.local_time(exchange.deadline_at, organisation=actor.organisation),
+        "can_acknowledge": participation is not None and participation.acknowledged_at is None and is_open,
+        "can_assign": participation is not None and is_open,
+        "can_close": (is_sender or participation is not None) and is_open,
+        "can_reply": is_open,
+        "reply_form": ReplyForm(),
+        "assign_form": AssignForm(
+            initial={"assignee": participation.assigned_to_id if participation else None},
+            colleagues=selectors.colleagues(organisation_id=actor.organisation_id),
+        ),
+        "forward_form": ForwardForm(),
+        "forwards": selectors.forwards_of(actor=actor, exchange=exchange),
+        "linked_record_ids": exchange.linked_record_ids if is_sender else [],
+    }
+
+
+@login_required
+def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    actor = _operational(request)
+    exchange = _exchange(actor, exchange_id)
+    messages_ = selectors.thread_messages(actor=actor, exchange=exchange)
+    services.exchange_mark_read(actor=actor, exchange=exchange, messages=messages_, request=request)
+    exchange.refresh_from_db()
+    return render(request, "exchange/thread.html", _thread_context(request, actor, exchange))
+
+
+@login_required
+@require_POST
+def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    actor = _operational(request)
+    exchange = _exchange(actor, exchange_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.message_reply(
+                actor=actor,
+                exchange=exchange,
+                body=form.cleaned_data["body"],
+                policy=form.policy(),
+                attachments=form.uploads(),
+                request=request,
+            )
+        except (services.ExchangeError, rules.PolicyError) as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "Reply sent.")
+            return redirect("exchange:thread", exchange_id=exchange.pk)
+    context = _thread_context(request, actor, exchange)
+    context["reply_form"] = form
+    return render(request, "exchange/thread.html", context, status=422)
+
+
+def _action(request: HttpRequest, exchange_id: int, verb: Any, done: str, **kwargs: Any) -> HttpResponse:
+    actor = _operational(request)
+    exchange = _exchange(actor, exchange_id)
+    try:
+        verb(actor=actor, exchange=exchange, request=request, **kwargs)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except services.ExchangeError as exc:
+        messages.error(request, "; ".join(exc.errors.values()))
+    else:
+        messages.success(request, done)
+    return redirect("exchange:thread", exchange_id=exchange.pk)
+
+
+@login_required
+@require_POST
+def acknowledge_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    return _action(request, exchange_id, services.exchange_acknowledge, "Acknowledged.")
+
+
+@login_required
+@require_POST
+def assign_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    actor = _operational(request)
+    form = AssignForm(request.POST, colleagues=selectors.colleagues(organisation_id=actor.organisation_id))
+    if not form.is_valid():
+        _exchange(actor, exchange_id)
+        messages.error(request, "Choose a colleague of your agency.")
+        return redirect("exchange:thread", exchange_id=exchange_id)
+    return _action(
+        request,
+        exchange_id,
+        services.exchange_assign,
+        "Assignment saved.",
+        assignee_id=form.cleaned_data["assignee"],
+    )
+
+
+@login_required
+@require_POST
+def close_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    return _action(request, exchange_id, services.exchange_close, "Closed.")
+
+
+@login_required
+@require_POST
+def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
+    actor = _operational(request)
+    exchange = _exchange(actor, exchange_id)
+    form = ForwardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the agency to forward to.")
+        return redirect("exchange:thread", exchange_id=exchange.pk)
+    try:
+        forward = services.exchange_forward(
+            actor=actor,
+            exchange=exchange,
+            organisation_id=form.cleaned_data["organisation"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except services.ExchangeError as exc:
+        messages.error(request, "; ".join(exc.errors.values()))
+    else:
+        if forward.status == "approved":
+            messages.success(request, f"Forwarded to {forward.organisation.name}.")
+        else:
+            messages.success(
+                request,
+                "The handling codes need the provider's permission: your forward request was sent to them.",
+            )
+    return redirect("exchange:thread", exchange_id=exchange.pk)
+
+
+@login_required
+def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        attachment = selectors.access_attachment(actor=actor, attachment_id=attachment_id)
+        return downloads.attachment_response(request, attachment)
+    except (NotFound, storage.AttachmentError) as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def forward_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    if actor.role not in rules.EDITOR_ROLES:
+        raise Http404("not found")
+    return render(
+        request,
+        "exchange/forwards.html",
+        {"forwards": list(selectors.forward_requests_for_provider(actor=actor)), "form": DecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse:
+    actor = _operational(request)
+    try:
+        forward = selectors.access_forward(actor=actor, forward_id=forward_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Approve or decline.")
+        return redirect("exchange:forwards")
+    try:
+        services.forward_decide(
+            actor=actor, forward=forward, approve=form.cleaned_data["decision"] == "approve", request=request
+        )
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except services.ExchangeError as exc:
+        messages.error(request, "; ".join(exc.errors.values()))
+    else:
+        messages.success(request, "Decision saved.")
+    return redirect("exchange:forwards")
+
+
+@login_required
+def notification_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    return render(
+        request,
+        "exchange/notifications.html",
+        {"notifications": list(selectors.notification_list(actor=actor)[:100])},
+    )
+
+
+@login_required
+@require_POST
+def notifications_read_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    services.notifications_mark_read(actor=actor)
+    return redirect("exchange:notifications")
+
+
+@login_required
+def badge_view(request: HttpRequest) -> HttpResponse:
+    """The notification badge (an HTMX partial polled by the exchange pages)."""
+    actor = _operational(request)
+    return render(
+        request, "exchange/partials/badge.html", {"unread": selectors.unread_notification_count(actor=actor)}
+    )
+
+
+@login_required
+def measures_view(request: HttpRequest) -> HttpResponse:
+    actor = _operational(request)
+    measure = selectors.service_measures(actor=actor)
+    if measure is None:
+        raise Http404("not found")
+    return render(request, "exchange/measures.html", {"measure": measure})
