@@ -7,7 +7,14 @@ process (half are variants of watchlisted entities — a typo or swapped name or
 date — half unknown people), as ``tcx screen`` does, and checks that the variants find their
 source entity (recall at scale, where common name parts have long posting lists).
 
-Usage: .venv/bin/python bench/matching/speed.py --size 100000 [--queries 2000]
+With ``--workers 1,2`` it also screens the same queries with N forked worker processes
+(``tcx.matching.screen(..., workers=N)``; the index is shared copy-on-write) before the
+one-process run, so every run starts from the same warmed caches: queries/s is the wall time of
+the whole batch (forking included); p50/p99 are per-query times measured inside the workers while
+they all run (a second forked pass that times each query), and the results must be identical to
+the one-process results.
+
+Usage: .venv/bin/python bench/matching/speed.py --size 100000 [--queries 2000] [--workers 1,2]
 Prints a JSON line with the figures; bench/run_matching.sh collects them.
 """
 
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import multiprocessing
 import random
 import resource
 import statistics
@@ -27,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tcx.matching import Matcher, MemoryIndex, parse_entity  # noqa: E402
-from tcx.matching.screening import CANDIDATES, screen_one  # noqa: E402
+from tcx.matching.screening import CANDIDATES, screen, screen_one  # noqa: E402
 
 PARTS = json.loads((Path(__file__).resolve().parent / "data" / "name_parts.json").read_text(encoding="utf-8"))
 NATIONALITY = {"th": "th", "vi": "vn", "id": "id", "zh": "cn", "ms": "my", "my": "mm", "km": "kh"}
@@ -92,12 +100,59 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def private_mib() -> float:
+    """This process's private (not shared with its parent) resident memory."""
+    total = 0
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+        if line.startswith(("Private_Clean:", "Private_Dirty:")):
+            total += int(line.split()[1])
+    return total / 1024
+
+
+# Set before forking the timing workers; inherited, never pickled.
+_TIMED: tuple[MemoryIndex, Matcher, list] | None = None
+
+
+def _timed_slice(bounds: tuple[int, int]) -> tuple[list[float], float]:
+    assert _TIMED is not None
+    index, matcher, queries = _TIMED
+    latencies = []
+    for query in queries[bounds[0] : bounds[1]]:
+        t0 = time.perf_counter()
+        screen_one(query, index, matcher, top=10)
+        latencies.append(time.perf_counter() - t0)
+    return latencies, private_mib()
+
+
+def timed_parallel(
+    index: MemoryIndex, matcher: Matcher, queries: list, workers: int
+) -> tuple[list[float], float]:
+    """Per-query latencies with ``workers`` forked processes screening at once, and the largest
+    private memory of a worker at the end of a chunk."""
+    global _TIMED
+    _TIMED = (index, matcher, queries)
+    step = 64
+    bounds = [(i, min(i + step, len(queries))) for i in range(0, len(queries), step)]
+    with multiprocessing.get_context("fork").Pool(workers, initializer=gc.freeze) as pool:
+        parts = pool.map(_timed_slice, bounds, chunksize=1)
+    _TIMED = None
+    return sorted(t for lat, _ in parts for t in lat), max(mib for _, mib in parts)
+
+
+def pct(latencies: list[float], q: float) -> float:
+    return round(latencies[max(int(len(latencies) * q) - 1, 0)] * 1000, 3)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--workers", default="1", help="comma-separated worker counts to measure, e.g. 1,2 (1 is always run)"
+    )
     args = parser.parse_args()
+    worker_counts = sorted({int(w) for w in args.workers.split(",")} - {1})
     rnd = random.Random(args.seed)
 
     base_rss = rss_mib()
@@ -127,13 +182,42 @@ def main() -> None:
     matcher = Matcher()
     for query in queries[:50]:  # warm caches
         screen_one(query, index, matcher, top=10)
+
+    # Parallel runs first: each forks from this warmed state, and what the workers cache dies
+    # with them, so the one-process run below starts from the same caches.
+    parallel = []
+    parallel_results = {}
+    for workers in worker_counts:
+        load = Path("/proc/loadavg").read_text().split()[0]
+        start = time.perf_counter()
+        parallel_results[workers] = [
+            [h.entity_id for h in hits]
+            for _, hits in screen(queries, index, top=10, matcher=matcher, workers=workers)
+        ]
+        seconds = time.perf_counter() - start
+        timed, worker_private = timed_parallel(index, matcher, queries, workers)
+        parallel.append(
+            {
+                "workers": workers,
+                "load_before": float(load),
+                "queries_per_second": round(len(queries) / seconds),
+                "p50_ms": round(statistics.median(timed) * 1000, 3),
+                "p99_ms": pct(timed, 0.99),
+                "max_ms": round(timed[-1] * 1000, 3),
+                "worker_private_mib": round(worker_private),
+            }
+        )
+
+    load = Path("/proc/loadavg").read_text().split()[0]
     latencies = []
+    sequential_results = []
     found_1 = found_10 = 0
     start = time.perf_counter()
     for query in queries:
         t0 = time.perf_counter()
         hits = screen_one(query, index, matcher, top=10)
         latencies.append(time.perf_counter() - t0)
+        sequential_results.append([h.entity_id for h in hits])
         target = expected.get(query.id)
         if target:
             ids = [h.entity_id for h in hits]
@@ -161,13 +245,18 @@ def main() -> None:
         "queries": len(queries),
         "queries_per_second": round(len(queries) / screen_seconds),
         "p50_ms": round(statistics.median(latencies) * 1000, 3),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 3),
+        "p99_ms": pct(latencies, 0.99),
         "max_ms": round(latencies[-1] * 1000, 3),
         "variant_queries": len(expected),
         "variant_recall@1": round(found_1 / len(expected), 4) if expected else None,
         "variant_recall@10": round(found_10 / len(expected), 4) if expected else None,
         "pairs": len(pairs),
         "pairs_per_second": round(len(pairs) / pair_seconds),
+        "load_before": float(load),
+        "parallel": [
+            run | {"identical_to_one_process": parallel_results[run["workers"]] == sequential_results}
+            for run in parallel
+        ],
     }
     print(json.dumps(result))
 

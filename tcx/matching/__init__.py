@@ -7,6 +7,9 @@ Public API::
     index = MemoryIndex(parse_entity(d) for d in watchlist_dicts)
     for query, hits in screen((parse_entity(d) for d in query_dicts), index, top=10):
         ...
+    # a batch on every core: workers forked after the index is built share it copy-on-write
+    for query, hits in screen(queries, index, top=10, workers=os.cpu_count() or 1):
+        ...
 """
 
 from tcx.matching.entity import Entity, EntityError, PartialDate, comparable, parse_entity

@@ -1,7 +1,7 @@
 """``tcx screen``: screen a file of queries against a watchlist file.
 
 Usage: ``tcx screen --against WATCHLIST QUERIES [--top K] [--output FILE] [--mapping M]
-[--threshold T]``. Writes one JSON line per query, in input order. Bad lines are reported on
+[--threshold T] [--workers N]``. Writes one JSON line per query, in input order. Bad lines are reported on
 stderr with their line number and reason, the rest is processed, and a summary ends the run.
 Exit status: 0 when the run completed, 1 when nothing could be read, 2 on a usage error.
 """
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--threshold", type=float, help="score from which a result is a match (default from the engine)"
     )
+    parser.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        default=1,
+        help="screen in N worker processes forked after the watchlist is indexed (they share it); "
+        f"default 1; this machine has {os.cpu_count() or 1} CPUs; where fork is not available, 1",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -81,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    if args.top < 1:
+    if args.top < 1 or args.workers < 1:
         parser.print_usage(sys.stderr)
-        sys.stderr.write("tcx screen: error: --top must be at least 1\n")
+        sys.stderr.write(f"tcx screen: error: --{'top' if args.top < 1 else 'workers'} must be at least 1\n")
         return EXIT_USAGE
     try:
         mapping = parse_mapping(args.mapping)
@@ -95,9 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"tcx screen: error: no such file: {path}\n")
             return EXIT_NOTHING_READ
 
+    from tcx.matching.entity import Entity
     from tcx.matching.index import MemoryIndex
     from tcx.matching.scoring import MATCH_THRESHOLD, POSSIBLE_THRESHOLD, Matcher
-    from tcx.matching.screening import screen_one
+    from tcx.matching.screening import parallel_workers, screen
 
     try:
         if args.threshold is not None:
@@ -132,17 +144,27 @@ def main(argv: list[str] | None = None) -> int:
     screened = matches = 0
     try:
         rows = read_entities(args.queries, mapping, args.schema)
-        for row in _progress(rows, "screening", no_progress, " queries"):
-            reporter.row(str(args.queries), row)
-            if row.entity is None:
-                continue
-            hits = screen_one(row.entity, index, matcher, args.top)
+
+        def queries() -> Iterator[Entity]:
+            # read (and bad lines reported) in this process, in order, as screening asks for them
+            for row in rows:
+                reporter.row(str(args.queries), row)
+                if row.entity is not None:
+                    yield row.entity
+
+        workers = parallel_workers(args.workers)
+        results = screen(queries(), index, args.top, matcher, workers=workers)
+        desc = "screening" if workers == 1 else f"screening ({workers} workers)"
+        for query, hits in _progress(results, desc, no_progress, " queries"):
             screened += 1
             matches += any(h.match for h in hits)
-            record = {"query": row.entity.id, "results": [h.to_dict() for h in hits]}
+            record = {"query": query.id, "results": [h.to_dict() for h in hits]}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     except (OSError, UnicodeError, ValueError) as exc:
         sys.stderr.write(f"tcx screen: error: cannot read {args.queries}: {exc}\n")
+        return EXIT_NOTHING_READ
+    except BrokenProcessPool as exc:
+        sys.stderr.write(f"tcx screen: error: a worker process died (out of memory?): {exc}\n")
         return EXIT_NOTHING_READ
     finally:
         if args.output:
