@@ -60,6 +60,20 @@ class AuditAction(models.TextChoices):
     EXCHANGE_REMINDED = "exchange.reminded", "reminded of a deadline"
     EXCHANGE_ESCALATED = "exchange.escalated", "escalated an overdue exchange"
     # --- roadmap (tcx/roadmap): add its actions below this line ---
+    ROADMAP_MEETING_SAVED = "roadmap.meeting_saved", "created or changed a meeting"
+    ROADMAP_DOCUMENT_ADDED = "roadmap.document_added", "attached a meeting document"
+    ROADMAP_DECISION_SAVED = "roadmap.decision_saved", "created or changed a decision"
+    ROADMAP_PLAN_LOADED = "roadmap.plan_loaded", "loaded a plan of action"
+    ROADMAP_LINE_SAVED = "roadmap.line_saved", "created or changed an action line"
+    ROADMAP_PROGRESS_RECORDED = "roadmap.progress_recorded", "recorded progress on an action line"
+    ROADMAP_REMINDER_SENT = "roadmap.reminder_sent", "sent a due-date reminder"
+    ROADMAP_REPORT_EXPORTED = "roadmap.report_exported", "exported a progress report"
+    ROADMAP_PROGRAMME_SAVED = "roadmap.programme_saved", "created or changed a programme"
+    ROADMAP_NOMINATION_MADE = "roadmap.nomination_made", "nominated an officer for a programme"
+    ROADMAP_NOMINATION_DECIDED = "roadmap.nomination_decided", "decided or recorded a nomination"
+    ROADMAP_NEED_POSTED = "roadmap.need_posted", "posted an equipment need"
+    ROADMAP_OFFER_POSTED = "roadmap.offer_posted", "offered equipment"
+    ROADMAP_OFFER_UPDATED = "roadmap.offer_updated", "matched or tracked an equipment offer"
 
 
 SYSTEM_ACTIONS = frozenset(

@@ -1,3 +1,549 @@
-from ninja import Router
+"""Roadmap endpoints: meetings, decisions, plan loading, action lines and progress, programmes
+and nominations, equipment needs and offers. Visibility through ``selectors`` (404 otherwise)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from tcx.api.problems import ApiProblem
+from tcx.api.schemas import StrictInput
+from tcx.roadmap import planfile, selectors, services
+from tcx.roadmap.models import MeetingKind, MeetingMode, NominationStatus, OfferStatus, ProgrammeKind
 
 router = Router(tags=["roadmap"])
+
+
+def _invalid(exc: services.RoadmapError) -> ApiProblem:
+    return ApiProblem(422, str(exc), errors=[{"field": k, "message": v} for k, v in exc.errors.items()])
+
+
+def _codes(items: Any) -> list[str]:
+    return [c.code for c in items.all()]
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    number: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    host: str | None
+    chair: str | None
+    mode: str
+    partners: list[str]
+    participants: str
+    agenda: str
+    outcome: str
+
+    @staticmethod
+    def resolve_host(obj: Any) -> str | None:
+        return obj.host.code if obj.host else None
+
+    @staticmethod
+    def resolve_chair(obj: Any) -> str | None:
+        return obj.chair.code if obj.chair else None
+
+    @staticmethod
+    def resolve_partners(obj: Any) -> list[str]:
+        return _codes(obj.partners)
+
+
+class MeetingIn(StrictInput):
+    kind: MeetingKind
+    number: str
+    title: str = ""
+    starts_on: dt.date
+    ends_on: dt.date
+    host: str | None = None
+    chair: str | None = None
+    mode: MeetingMode = MeetingMode.IN_PERSON
+    partners: list[str] = []
+    parent: str | None = None
+    participants: str = ""
+    agenda: str = ""
+    outcome: str = ""
+
+
+class DecisionOut(Schema):
+    id: int
+    meeting: str
+    reference: str
+    text: str
+    crime_areas: list[str]
+    proposed_by: str | None
+
+    @staticmethod
+    def resolve_meeting(obj: Any) -> str:
+        return str(obj.meeting.number)
+
+    @staticmethod
+    def resolve_crime_areas(obj: Any) -> list[str]:
+        return _codes(obj.crime_areas)
+
+    @staticmethod
+    def resolve_proposed_by(obj: Any) -> str | None:
+        return obj.proposed_by.code if obj.proposed_by else None
+
+
+class DecisionIn(StrictInput):
+    reference: str
+    text: str
+    crime_areas: list[str] = []
+    proposed_by: str | None = None
+    component: str | None = None
+
+
+class MilestoneOut(Schema):
+    title: str
+    due_on: dt.date
+    done_on: dt.date | None
+
+
+class ActionLineOut(Schema):
+    id: int
+    code: str
+    title: str
+    component: str
+    decision: str | None
+    crime_area: str | None
+    lead: str
+    co_leads: list[str]
+    partners: list[str]
+    starts_on: dt.date | None
+    due_on: dt.date
+    status: str
+    decided_status: str
+    milestones: list[MilestoneOut]
+
+    @staticmethod
+    def resolve_component(obj: Any) -> str:
+        return str(obj.component.code)
+
+    @staticmethod
+    def resolve_decision(obj: Any) -> str | None:
+        return str(obj.decision) if obj.decision else None
+
+    @staticmethod
+    def resolve_crime_area(obj: Any) -> str | None:
+        return obj.crime_area.code if obj.crime_area else None
+
+    @staticmethod
+    def resolve_lead(obj: Any) -> str:
+        return str(obj.lead.code)
+
+    @staticmethod
+    def resolve_co_leads(obj: Any) -> list[str]:
+        return _codes(obj.co_leads)
+
+    @staticmethod
+    def resolve_partners(obj: Any) -> list[str]:
+        return _codes(obj.partners)
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return selectors.line_status(obj)
+
+    @staticmethod
+    def resolve_decided_status(obj: Any) -> str:
+        return str(obj.status)
+
+    @staticmethod
+    def resolve_milestones(obj: Any) -> list[Any]:
+        return list(obj.milestones.all())
+
+
+class ProgressIn(StrictInput):
+    text: str
+    status: str
+    meeting_id: int | None = None
+
+
+class ProgressOut(Schema):
+    id: int
+    country: str
+    organisation: str
+    text: str
+    status: str
+    evidence: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.country.code)
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str:
+        return str(obj.organisation.name)
+
+    @staticmethod
+    def resolve_evidence(obj: Any) -> bool:
+        return bool(obj.evidence)
+
+
+class DropIn(StrictInput):
+    reason: str
+
+
+class ProgrammeOut(Schema):
+    id: int
+    title: str
+    kind: str
+    sponsor: str
+    host: str | None
+    crime_area: str | None
+    starts_on: dt.date
+    ends_on: dt.date
+    seats_per_country: int
+    description: str
+
+    @staticmethod
+    def resolve_sponsor(obj: Any) -> str:
+        return str(obj.sponsor.code)
+
+    @staticmethod
+    def resolve_host(obj: Any) -> str | None:
+        return obj.host.code if obj.host else None
+
+    @staticmethod
+    def resolve_crime_area(obj: Any) -> str | None:
+        return obj.crime_area.code if obj.crime_area else None
+
+
+class ProgrammeIn(StrictInput):
+    title: str
+    kind: ProgrammeKind
+    sponsor: str | None = None
+    host: str | None = None
+    crime_area: str | None = None
+    starts_on: dt.date
+    ends_on: dt.date
+    seats_per_country: int = 2
+    description: str = ""
+
+
+class NominationIn(StrictInput):
+    nominee_name: str
+    nominee_title: str = ""
+
+
+class NominationOut(Schema):
+    id: int
+    programme_id: int
+    country: str
+    organisation: str
+    nominee_name: str
+    nominee_title: str
+    status: str
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.country.code)
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str:
+        return str(obj.organisation.name)
+
+
+class NominationDecisionIn(StrictInput):
+    status: NominationStatus
+
+
+class NeedIn(StrictInput):
+    title: str
+    description: str = ""
+    quantity: int = 1
+
+
+class NeedOut(Schema):
+    id: int
+    organisation: str
+    country: str | None
+    title: str
+    description: str
+    quantity: int
+    status: str
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str:
+        return str(obj.organisation.name)
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str | None:
+        return obj.organisation.country.code if obj.organisation.country else None
+
+
+class OfferIn(StrictInput):
+    title: str
+    description: str = ""
+    quantity: int = 1
+    need_id: int | None = None
+
+
+class OfferOut(Schema):
+    id: int
+    organisation: str
+    country: str
+    title: str
+    description: str
+    quantity: int
+    need_id: int | None
+    status: str
+    delivered_on: dt.date | None
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str:
+        return str(obj.organisation.name)
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.country.code)
+
+
+class OfferMatchIn(StrictInput):
+    need_id: int
+
+
+class OfferTrackIn(StrictInput):
+    status: OfferStatus
+    on: dt.date | None = None
+
+
+class PlanLoaded(Schema):
+    code: str
+    components: int
+    action_lines: int
+
+
+# --- meetings and decisions -----------------------------------------------------------------
+
+
+@router.get("/meetings", response=list[MeetingOut], summary="Meetings the caller may see")
+def list_meetings(request: HttpRequest) -> Any:
+    return selectors.meeting_list(actor=request.user)
+
+
+@router.post("/meetings", response={201: MeetingOut}, summary="Create a meeting (Secretariat)")
+def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
+    try:
+        return Status(201, services.meeting_create(actor=request.user, data=payload.dict()))
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.get("/meetings/{meeting_id}", response=MeetingOut)
+def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
+    return selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+
+
+@router.get("/decisions", response=list[DecisionOut], summary="Decisions of the meetings the caller may see")
+def list_decisions(request: HttpRequest, meeting_id: int | None = None) -> Any:
+    qs = selectors.decision_list(actor=request.user)
+    return qs.filter(meeting_id=meeting_id) if meeting_id else qs
+
+
+@router.post(
+    "/meetings/{meeting_id}/decisions", response={201: DecisionOut}, summary="Record a decision (Secretariat)"
+)
+def create_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Any:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    try:
+        return Status(201, services.decision_create(actor=request.user, meeting=meeting, data=payload.dict()))
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.post("/plan", response={201: PlanLoaded}, summary="Load a plan file (JSON body; Secretariat)")
+def load_plan(request: HttpRequest) -> Any:
+    if selectors.scope_of(request.user) is None:
+        raise ApiProblem(404, "not found")
+    try:
+        plan = planfile.plan_load(actor=request.user, raw=request.body)
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+    components = plan.components.count()
+    lines = sum(c.action_lines.count() for c in plan.components.all())
+    return Status(201, {"code": plan.code, "components": components, "action_lines": lines})
+
+
+# --- action lines and progress --------------------------------------------------------------
+
+
+@router.get("/lines", response=list[ActionLineOut], summary="Action lines, with computed status")
+def list_lines(
+    request: HttpRequest,
+    country: str | None = None,
+    crime_area: str | None = None,
+    status: str | None = None,
+    meeting_id: int | None = None,
+    due_before_next_somtc: bool = False,
+) -> Any:
+    filters: dict[str, Any] = {
+        "country": country,
+        "crime_area": crime_area,
+        "status": status,
+        "meeting": meeting_id,
+    }
+    if due_before_next_somtc:
+        somtc = selectors.next_somtc()
+        filters["due_before"] = somtc.starts_on if somtc else dt.date.max
+    return selectors.action_line_list(actor=request.user, filters=filters)
+
+
+@router.get("/lines/{line_id}", response=ActionLineOut)
+def get_line(request: HttpRequest, line_id: int) -> Any:
+    return selectors.access_action_line(actor=request.user, line_id=line_id)
+
+
+@router.get("/lines/{line_id}/progress", response=list[ProgressOut])
+def list_progress(request: HttpRequest, line_id: int) -> Any:
+    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    return selectors.progress_list(actor=request.user, line=line)
+
+
+@router.post(
+    "/lines/{line_id}/progress", response={201: ProgressOut}, summary="Record progress (lead/co-lead state)"
+)
+def record_progress(request: HttpRequest, line_id: int, payload: ProgressIn) -> Any:
+    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    meeting = (
+        selectors.access_meeting(actor=request.user, meeting_id=payload.meeting_id)
+        if payload.meeting_id
+        else None
+    )
+    try:
+        update = services.progress_record(
+            actor=request.user, line=line, text=payload.text, status=payload.status, meeting=meeting
+        )
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+    return Status(201, update)
+
+
+@router.post("/lines/{line_id}/drop", response=ActionLineOut, summary="Drop a line (Secretariat)")
+def drop_line(request: HttpRequest, line_id: int, payload: DropIn) -> Any:
+    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    try:
+        return services.action_line_drop(actor=request.user, line=line, reason=payload.reason)
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+# --- capacity building ----------------------------------------------------------------------
+
+
+@router.get("/programmes", response=list[ProgrammeOut])
+def list_programmes(request: HttpRequest) -> Any:
+    return selectors.programme_list(actor=request.user)
+
+
+@router.post(
+    "/programmes", response={201: ProgrammeOut}, summary="Create a programme (sponsor or Secretariat)"
+)
+def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Any:
+    try:
+        return Status(201, services.programme_create(actor=request.user, data=payload.dict()))
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.get("/programmes/{programme_id}", response=ProgrammeOut)
+def get_programme(request: HttpRequest, programme_id: int) -> Any:
+    return selectors.access_programme(actor=request.user, programme_id=programme_id)
+
+
+@router.get("/programmes/{programme_id}/nominations", response=list[NominationOut])
+def list_nominations(request: HttpRequest, programme_id: int) -> Any:
+    programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
+    return selectors.nomination_list(actor=request.user, programme=programme)
+
+
+@router.post(
+    "/programmes/{programme_id}/nominations",
+    response={201: NominationOut},
+    summary="Nominate (member-state agency)",
+)
+def create_nomination(request: HttpRequest, programme_id: int, payload: NominationIn) -> Any:
+    programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
+    try:
+        nomination = services.nomination_create(
+            actor=request.user,
+            programme=programme,
+            nominee_name=payload.nominee_name,
+            nominee_title=payload.nominee_title,
+        )
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+    return Status(201, nomination)
+
+
+@router.post(
+    "/nominations/{nomination_id}/decision",
+    response=NominationOut,
+    summary="Approve, decline, attendance, completion",
+)
+def decide_nomination(request: HttpRequest, nomination_id: int, payload: NominationDecisionIn) -> Any:
+    nomination = selectors.access_nomination(actor=request.user, nomination_id=nomination_id)
+    try:
+        return services.nomination_decide(actor=request.user, nomination=nomination, status=payload.status)
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+# --- equipment ------------------------------------------------------------------------------
+
+
+@router.get("/equipment/needs", response=list[NeedOut])
+def list_needs(request: HttpRequest) -> Any:
+    return selectors.need_list(actor=request.user)
+
+
+@router.post(
+    "/equipment/needs", response={201: NeedOut}, summary="Post an equipment need (member-state agency)"
+)
+def create_need(request: HttpRequest, payload: NeedIn) -> Any:
+    try:
+        return Status(201, services.need_post(actor=request.user, **payload.dict()))
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.get("/equipment/offers", response=list[OfferOut])
+def list_offers(request: HttpRequest) -> Any:
+    return selectors.offer_list(actor=request.user)
+
+
+@router.post("/equipment/offers", response={201: OfferOut}, summary="Offer equipment (dialogue partner)")
+def create_offer(request: HttpRequest, payload: OfferIn) -> Any:
+    data = payload.dict()
+    need_id = data.pop("need_id")
+    need = selectors.access_need(actor=request.user, need_id=need_id) if need_id else None
+    try:
+        return Status(201, services.offer_post(actor=request.user, need=need, **data))
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.post("/equipment/offers/{offer_id}/match", response=OfferOut, summary="Match an offer to a need")
+def match_offer(request: HttpRequest, offer_id: int, payload: OfferMatchIn) -> Any:
+    offer = selectors.access_offer(actor=request.user, offer_id=offer_id)
+    need = selectors.access_need(actor=request.user, need_id=payload.need_id)
+    try:
+        return services.offer_match(actor=request.user, offer=offer, need=need)
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.post(
+    "/equipment/offers/{offer_id}/tracking", response=OfferOut, summary="Shipped, delivered, withdrawn"
+)
+def track_offer(request: HttpRequest, offer_id: int, payload: OfferTrackIn) -> Any:
+    offer = selectors.access_offer(actor=request.user, offer_id=offer_id)
+    try:
+        return services.offer_track(actor=request.user, offer=offer, status=payload.status, on=payload.on)
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None

@@ -1,4 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tcx.roadmap import views
 
 app_name = "roadmap"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.roadmap_index_view, name="index"),
+    path("countries/<str:code>/", views.country_view, name="country"),
+    path("lines/<int:line_id>/", views.line_detail_view, name="line"),
+    path("lines/<int:line_id>/progress/", views.progress_view, name="progress"),
+    path("meetings/", views.meeting_list_view, name="meetings"),
+    path("meetings/<int:meeting_id>/", views.meeting_detail_view, name="meeting"),
+    path("meetings/<int:meeting_id>/report.pdf", views.meeting_report_pdf_view, name="report_pdf"),
+    path("meetings/<int:meeting_id>/report.xlsx", views.meeting_report_xlsx_view, name="report_xlsx"),
+    path("programmes/", views.programme_list_view, name="programmes"),
+    path("programmes/<int:programme_id>/", views.programme_detail_view, name="programme"),
+    path("programmes/<int:programme_id>/nominate/", views.nominate_view, name="nominate"),
+    path(
+        "nominations/<int:nomination_id>/decision/",
+        views.nomination_decision_view,
+        name="nomination_decision",
+    ),
+    path("equipment/", views.equipment_view, name="equipment"),
+]

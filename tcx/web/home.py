@@ -17,6 +17,7 @@ from tcx.audit import selectors as audit_selectors
 from tcx.exchange.home import exchange_panel
 from tcx.organisations import selectors as org_selectors
 from tcx.records.home import hits_panel
+from tcx.roadmap.home import roadmap_panel
 
 Panel = dict[str, Any]
 
@@ -112,6 +113,7 @@ def _secretariat_panel(actor: Any) -> Panel | None:
 PANELS: list[Callable[[Any], Panel | None]] = [
     exchange_panel,
     hits_panel,
+    roadmap_panel,
     _groups_panel,
     _outside_reads_panel,
     _users_panel,

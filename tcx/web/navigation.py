@@ -16,6 +16,10 @@ class NavItem:
 
 
 ALL_OPERATIONAL = frozenset({"officer", "analyst", "supervisor", "partner_liaison"})
+# the roadmap is not operational data: member states, the Secretariat and partners (tcx/roadmap)
+ROADMAP_ROLES = frozenset(
+    {"officer", "analyst", "supervisor", "agency_admin", "secretariat_officer", "partner_liaison"}
+)
 
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "web:home"),
@@ -23,6 +27,10 @@ NAVIGATION: list[NavItem] = [
     NavItem("Hits", "records:hits", ALL_OPERATIONAL),
     NavItem("Exchange", "exchange:inbox", ALL_OPERATIONAL),
     NavItem("Releases", "records:releases", frozenset({"supervisor"})),
+    NavItem("Roadmap", "roadmap:index", ROADMAP_ROLES),
+    NavItem("Meetings", "roadmap:meetings", ROADMAP_ROLES),
+    NavItem("Programmes", "roadmap:programmes", ROADMAP_ROLES),
+    NavItem("Equipment", "roadmap:equipment", ROADMAP_ROLES),
     NavItem("Directory", "organisations:directory"),
     NavItem("Crime areas", "organisations:crime_areas"),
     NavItem("Sharing groups", "organisations:groups"),

@@ -1,0 +1,233 @@
+"""Reads of the roadmap, taking the actor. The visibility rule lives here, in ``scope_of``.
+
+Who sees what (the roadmap is not operational data; see README):
+- the ASEAN Secretariat (asean_body organisations, any role but operator) and every person of a
+  member-state agency: all of it;
+- a dialogue-partner liaison: the meetings its country takes part in (and their decisions), the
+  action lines it is a partner of, the programmes it sponsors, its own equipment offers and the
+  needs those offers are matched to, plus the open needs (so that it can offer);
+- the platform operator and anyone else: nothing ("not found").
+Every page and endpoint reads through these functions; a refused lookup raises ``NotFound``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tcx.policy.rules import NotFound
+from tcx.roadmap.lateness import effective_status, region_today
+from tcx.roadmap.models import (
+    CLOSED_STATUSES,
+    ActionLine,
+    Decision,
+    EquipmentNeed,
+    EquipmentOffer,
+    Meeting,
+    MeetingKind,
+    Nomination,
+    Programme,
+    ProgressUpdate,
+)
+
+MEMBER_STATE_ROLES = frozenset({"officer", "analyst", "supervisor", "agency_admin"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    everything: bool
+    partner_country_id: int | None = None
+
+
+def scope_of(actor: Any) -> Scope | None:
+    """What part of the roadmap the actor sees: everything, one partner's share, or nothing."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    organisation = actor.organisation
+    if actor.role == "secretariat_officer" and organisation.kind == "asean_body":
+        return Scope(everything=True)
+    if actor.role in MEMBER_STATE_ROLES and organisation.kind == "member_state_agency":
+        return Scope(everything=True)
+    if actor.role == "partner_liaison" and organisation.kind == "partner_agency" and organisation.country_id:
+        return Scope(everything=False, partner_country_id=organisation.country_id)
+    return None
+
+
+def sees_roadmap(actor: Any) -> bool:
+    return scope_of(actor) is not None
+
+
+def _scope(actor: Any) -> Scope:
+    scope = scope_of(actor)
+    if scope is None:
+        raise NotFound("not found")
+    return scope
+
+
+def meeting_list(*, actor: Any) -> QuerySet[Meeting]:
+    scope = _scope(actor)
+    qs = Meeting.objects.select_related("host", "chair").prefetch_related("partners")
+    if not scope.everything:
+        qs = qs.filter(partners=scope.partner_country_id).distinct()
+    return qs
+
+
+def access_meeting(*, actor: Any, meeting_id: int) -> Meeting:
+    meeting = meeting_list(actor=actor).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound("meeting not found")
+    return meeting
+
+
+def decision_list(*, actor: Any) -> QuerySet[Decision]:
+    return (
+        Decision.objects.filter(meeting__in=meeting_list(actor=actor).values("pk"))
+        .select_related("meeting", "proposed_by", "component")
+        .prefetch_related("crime_areas")
+    )
+
+
+def action_line_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[ActionLine]:
+    scope = _scope(actor)
+    filters = filters or {}
+    qs = ActionLine.objects.select_related(
+        "lead", "crime_area", "component", "decision__meeting", "component__crime_area"
+    ).prefetch_related("co_leads", "partners", "milestones")
+    if not scope.everything:
+        qs = qs.filter(partners=scope.partner_country_id)
+    if filters.get("country"):
+        code = str(filters["country"]).upper()
+        qs = qs.filter(Q(lead__code=code) | Q(co_leads__code=code) | Q(partners__code=code))
+    if filters.get("crime_area"):
+        qs = qs.filter(crime_area__code=filters["crime_area"])
+    if filters.get("meeting"):
+        qs = qs.filter(decision__meeting_id=filters["meeting"])
+    if filters.get("due_before"):
+        qs = qs.filter(due_on__lte=filters["due_before"]).exclude(status__in=CLOSED_STATUSES)
+    status = filters.get("status")
+    if status == "late":
+        qs = qs.exclude(status__in=CLOSED_STATUSES).filter(due_on__lt=region_today())
+    elif status:
+        qs = qs.filter(status=status)
+        if status not in CLOSED_STATUSES:
+            qs = qs.filter(due_on__gte=region_today())
+    return qs.distinct()
+
+
+def access_action_line(*, actor: Any, line_id: int) -> ActionLine:
+    line = action_line_list(actor=actor).filter(pk=line_id).first()
+    if line is None:
+        raise NotFound("action line not found")
+    return line
+
+
+def progress_list(*, actor: Any, line: ActionLine) -> QuerySet[ProgressUpdate]:
+    access_action_line(actor=actor, line_id=line.pk)
+    return line.progress_updates.select_related("country", "organisation", "author", "meeting")
+
+
+def can_record_progress(actor: Any, line: ActionLine) -> bool:
+    """Member-state agencies record progress on the lines their state leads or co-leads."""
+    if actor.role not in MEMBER_STATE_ROLES or actor.organisation.kind != "member_state_agency":
+        return False
+    country_id = actor.organisation.country_id
+    return line.lead_id == country_id or any(c.pk == country_id for c in line.co_leads.all())
+
+
+def next_somtc(*, today: dt.date | None = None) -> Meeting | None:
+    """The next SOMTC plenary (reference data for everyone who sees the roadmap)."""
+    today = today or region_today()
+    return Meeting.objects.filter(kind=MeetingKind.SOMTC, starts_on__gte=today).order_by("starts_on").first()
+
+
+def line_status(line: ActionLine, now: dt.datetime | None = None) -> str:
+    return effective_status(line.status, line.due_on, now)
+
+
+def programme_list(*, actor: Any) -> QuerySet[Programme]:
+    scope = _scope(actor)
+    qs = Programme.objects.select_related("sponsor", "host", "crime_area", "sponsor_organisation")
+    if not scope.everything:
+        qs = qs.filter(sponsor_id=scope.partner_country_id)
+    return qs
+
+
+def access_programme(*, actor: Any, programme_id: int) -> Programme:
+    programme = programme_list(actor=actor).filter(pk=programme_id).first()
+    if programme is None:
+        raise NotFound("programme not found")
+    return programme
+
+
+def nomination_list(*, actor: Any, programme: Programme) -> QuerySet[Nomination]:
+    access_programme(actor=actor, programme_id=programme.pk)
+    return programme.nominations.select_related("country", "organisation")
+
+
+def access_nomination(*, actor: Any, nomination_id: int) -> Nomination:
+    nomination = (
+        Nomination.objects.select_related("programme", "country")
+        .filter(pk=nomination_id, programme__in=programme_list(actor=actor).values("pk"))
+        .first()
+    )
+    if nomination is None:
+        raise NotFound("nomination not found")
+    return nomination
+
+
+def manages_programme(actor: Any, programme: Programme) -> bool:
+    """The Secretariat, and the partner that sponsors it, manage a programme."""
+    scope = scope_of(actor)
+    if scope is None:
+        return False
+    if actor.role == "secretariat_officer" and scope.everything:
+        return True
+    return scope.partner_country_id is not None and programme.sponsor_id == scope.partner_country_id
+
+
+def offer_list(*, actor: Any) -> QuerySet[EquipmentOffer]:
+    scope = _scope(actor)
+    qs = EquipmentOffer.objects.select_related("organisation", "country", "need__organisation")
+    if not scope.everything:
+        qs = qs.filter(country=scope.partner_country_id)
+    return qs
+
+
+def access_offer(*, actor: Any, offer_id: int) -> EquipmentOffer:
+    offer = offer_list(actor=actor).filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound("offer not found")
+    return offer
+
+
+def need_list(*, actor: Any) -> QuerySet[EquipmentNeed]:
+    scope = _scope(actor)
+    qs = EquipmentNeed.objects.select_related("organisation__country").prefetch_related(
+        Prefetch("offers", queryset=EquipmentOffer.objects.select_related("organisation"))
+    )
+    if not scope.everything:
+        qs = qs.filter(Q(status="open") | Q(offers__country_id=scope.partner_country_id)).distinct()
+    return qs
+
+
+def access_need(*, actor: Any, need_id: int) -> EquipmentNeed:
+    need = need_list(actor=actor).filter(pk=need_id).first()
+    if need is None:
+        raise NotFound("need not found")
+    return need
+
+
+def roadmap_by(lines: list[ActionLine], *, group: str) -> list[tuple[str, list[ActionLine]]]:
+    """The timeline grouped per crime area (default) or per lead member state."""
+    groups: dict[str, list[ActionLine]] = {}
+    for line in lines:
+        if group == "lead":
+            key = line.lead.name
+        else:
+            area = line.crime_area or line.component.crime_area
+            key = area.name if area else "Cross-cutting"
+        groups.setdefault(key, []).append(line)
+    return sorted(groups.items())

@@ -1,0 +1,308 @@
+"""Roadmap pages: the timeline (per crime area or lead), an action line with its progress, the
+commitments of one country, meetings and their progress reports (PDF, XLSX), programmes and
+nominations, equipment. Every lookup goes through ``selectors`` (not found otherwise)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tcx.accounts.services import Refused
+from tcx.audit import services as audit
+from tcx.audit.registry import AuditAction
+from tcx.organisations import selectors as org_selectors
+from tcx.policy.rules import NotFound
+from tcx.roadmap import reports, selectors, services
+from tcx.roadmap.forms import NeedForm, NominationForm, OfferForm, ProgressForm
+from tcx.roadmap.models import LineStatus
+
+STATUS_LABELS = {**dict(LineStatus.choices), "late": "Late"}
+
+
+def roadmap_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, and someone who sees the roadmap; a NotFound anywhere answers 404."""
+
+    @login_required
+    @wraps(func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.sees_roadmap(request.user):
+            raise Http404("not found")
+        try:
+            return func(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc)) from None
+        except Refused as exc:
+            return render(request, "roadmap/refused.html", {"reason": str(exc)}, status=403)
+
+    return wrapper
+
+
+def _with_status(lines: Any) -> list[Any]:
+    """The lines with their computed status (late is never stored) as ``shown_status``."""
+    out = list(lines)
+    for line in out:
+        line.shown_status = selectors.line_status(line)
+        line.shown_label = STATUS_LABELS[line.shown_status]
+    return out
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    filters: dict[str, Any] = {
+        "country": request.GET.get("country") or None,
+        "crime_area": request.GET.get("crime_area") or None,
+        "status": request.GET.get("status") or None,
+    }
+    if request.GET.get("due") == "next_somtc":
+        somtc = selectors.next_somtc()
+        filters["due_before"] = somtc.starts_on if somtc else None
+    return filters
+
+
+@roadmap_view
+def roadmap_index_view(request: HttpRequest) -> HttpResponse:
+    group = "lead" if request.GET.get("group") == "lead" else "crime_area"
+    lines = _with_status(selectors.action_line_list(actor=request.user, filters=_filters(request)))
+    context = {
+        "groups": selectors.roadmap_by(lines, group=group),
+        "group": group,
+        "next_somtc": selectors.next_somtc(),
+        "countries": org_selectors.country_list().filter(kind="member_state"),
+        "crime_areas": org_selectors.crime_area_list(),
+        "statuses": [*LineStatus.choices, ("late", "Late")],
+        "selected": request.GET,
+    }
+    template = "roadmap/partials/timeline.html" if request.headers.get("HX-Request") else "roadmap/index.html"
+    return render(request, template, context)
+
+
+@roadmap_view
+def country_view(request: HttpRequest, code: str) -> HttpResponse:
+    country = org_selectors.country_list().filter(code=code.upper(), kind="member_state").first()
+    if country is None:
+        raise Http404("country not found")
+    lines = _with_status(selectors.action_line_list(actor=request.user, filters={"country": country.code}))
+    return render(
+        request,
+        "roadmap/country.html",
+        {
+            "country": country,
+            "lines": lines,
+        },
+    )
+
+
+def _line_context(request: HttpRequest, line: Any, form: ProgressForm | None = None) -> dict[str, Any]:
+    can_record = selectors.can_record_progress(request.user, line) and not line.is_closed
+    return {
+        "line": line,
+        "status": STATUS_LABELS[selectors.line_status(line)],
+        "updates": selectors.progress_list(actor=request.user, line=line),
+        "can_record": can_record,
+        "form": form or (ProgressForm() if can_record else None),
+    }
+
+
+@roadmap_view
+def line_detail_view(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    return render(request, "roadmap/line.html", _line_context(request, line))
+
+
+@require_POST
+@roadmap_view
+def progress_view(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.progress_record(
+                actor=request.user,
+                line=line,
+                text=form.cleaned_data["text"],
+                status=form.cleaned_data["status"],
+                evidence=form.cleaned_data.get("evidence"),
+            )
+        except services.RoadmapError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"Progress recorded on {line.code}.")
+            return redirect("roadmap:line", line_id=line.pk)
+    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    return render(request, "roadmap/line.html", _line_context(request, line, form), status=422)
+
+
+@roadmap_view
+def meeting_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "roadmap/meetings.html", {"meetings": selectors.meeting_list(actor=request.user)})
+
+
+@roadmap_view
+def meeting_detail_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    decisions = selectors.decision_list(actor=request.user).filter(meeting=meeting)
+    lines = _with_status(selectors.action_line_list(actor=request.user, filters={"meeting": meeting.pk}))
+    return render(
+        request,
+        "roadmap/meeting.html",
+        {
+            "meeting": meeting,
+            "decisions": decisions,
+            "lines": lines,
+            "sessions": selectors.meeting_list(actor=request.user).filter(parent=meeting),
+        },
+    )
+
+
+def _report_lines(request: HttpRequest, meeting: Any) -> list[Any]:
+    """The lines the report covers: those of the meeting's decisions (and of its sessions' decisions)."""
+    meetings = [
+        meeting.pk,
+        *selectors.meeting_list(actor=request.user).filter(parent=meeting).values_list("pk", flat=True),
+    ]
+    return list(
+        selectors.action_line_list(actor=request.user)
+        .filter(decision__meeting__in=meetings)
+        .prefetch_related("progress_updates__country")
+    )
+
+
+@roadmap_view
+def meeting_report_pdf_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    body = reports.report_pdf(meeting=meeting, lines=_report_lines(request, meeting))
+    audit.record(
+        actor=request.user,
+        action=AuditAction.ROADMAP_REPORT_EXPORTED,
+        target=meeting,
+        data={"format": "pdf"},
+        request=request,
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.number}-progress.pdf"'
+    return response
+
+
+@roadmap_view
+def meeting_report_xlsx_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    body = reports.report_xlsx(meeting=meeting, lines=_report_lines(request, meeting))
+    audit.record(
+        actor=request.user,
+        action=AuditAction.ROADMAP_REPORT_EXPORTED,
+        target=meeting,
+        data={"format": "xlsx"},
+        request=request,
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{meeting.number}-progress.xlsx"'
+    return response
+
+
+@roadmap_view
+def programme_list_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "roadmap/programmes.html", {"programmes": selectors.programme_list(actor=request.user)}
+    )
+
+
+def _programme_context(
+    request: HttpRequest, programme: Any, form: NominationForm | None = None
+) -> dict[str, Any]:
+    actor: Any = request.user
+    can_nominate = (
+        actor.role in selectors.MEMBER_STATE_ROLES and actor.organisation.kind == "member_state_agency"
+    )
+    return {
+        "programme": programme,
+        "nominations": selectors.nomination_list(actor=actor, programme=programme),
+        "manages": selectors.manages_programme(actor, programme),
+        "form": form or (NominationForm() if can_nominate else None),
+    }
+
+
+@roadmap_view
+def programme_detail_view(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
+    return render(request, "roadmap/programme.html", _programme_context(request, programme))
+
+
+@require_POST
+@roadmap_view
+def nominate_view(request: HttpRequest, programme_id: int) -> HttpResponse:
+    programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
+    form = NominationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.nomination_create(actor=request.user, programme=programme, **form.cleaned_data)
+        except services.RoadmapError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "Nomination sent.")
+            return redirect("roadmap:programme", programme_id=programme.pk)
+    return render(request, "roadmap/programme.html", _programme_context(request, programme, form), status=422)
+
+
+@require_POST
+@roadmap_view
+def nomination_decision_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = selectors.access_nomination(actor=request.user, nomination_id=nomination_id)
+    try:
+        services.nomination_decide(
+            actor=request.user, nomination=nomination, status=request.POST.get("status", "")
+        )
+    except services.RoadmapError as exc:
+        messages.error(request, str(exc))
+    return redirect("roadmap:programme", programme_id=nomination.programme_id)
+
+
+@roadmap_view
+def equipment_view(request: HttpRequest) -> HttpResponse:
+    actor: Any = request.user
+    scope = selectors.scope_of(actor)
+    assert scope is not None
+    need_form = NeedForm(prefix="need")
+    offer_form = OfferForm(prefix="offer")
+    if request.method == "POST":
+        try:
+            if "need-title" in request.POST:
+                need_form = NeedForm(request.POST, prefix="need")
+                if need_form.is_valid():
+                    services.need_post(actor=actor, **need_form.cleaned_data)
+                    messages.success(request, "Need posted.")
+                    return redirect("roadmap:equipment")
+            else:
+                offer_form = OfferForm(request.POST, prefix="offer")
+                if offer_form.is_valid():
+                    need_id = request.POST.get("need")
+                    need = selectors.access_need(actor=actor, need_id=int(need_id)) if need_id else None
+                    services.offer_post(actor=actor, need=need, **offer_form.cleaned_data)
+                    messages.success(request, "Offer posted.")
+                    return redirect("roadmap:equipment")
+        except services.RoadmapError as exc:
+            messages.error(request, str(exc))
+        except ValueError:
+            raise Http404("need not found") from None
+    is_member = (
+        actor.role in selectors.MEMBER_STATE_ROLES and actor.organisation.kind == "member_state_agency"
+    )
+    return render(
+        request,
+        "roadmap/equipment.html",
+        {
+            "needs": selectors.need_list(actor=actor),
+            "offers": selectors.offer_list(actor=actor),
+            "need_form": need_form if is_member else None,
+            "offer_form": offer_form if scope.partner_country_id else None,
+        },
+    )
