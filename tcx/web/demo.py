@@ -9,6 +9,7 @@ from tcx.accounts import selectors as account_selectors
 from tcx.accounts import services as account_services
 from tcx.organisations import selectors as org_selectors
 from tcx.organisations import services as org_services
+from tcx.records.demo import records_demo_seed
 from tcx.roadmap.demo import roadmap_demo_seed
 
 DEMO_PASSWORD = "tcx-demo-2026"  # noqa: S105 - the published demo password
@@ -108,4 +109,5 @@ def demo_seed() -> list[DemoLogin]:
             )
         logins.append(DemoLogin(username, role, org_name))
     roadmap_demo_seed()
+    records_demo_seed()
     return logins
