@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tcx.exchange.models import (
@@ -117,12 +117,13 @@ def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> Quer
     org = actor.organisation_id if rules.sees_operational_data(actor) else 0
     queryset = rules.visible(Exchange.objects.all(), actor)
     mine = Participant.objects.filter(exchange=OuterRef("pk"), organisation_id=org)
+    received = Participant.objects.filter(organisation_id=org).values("exchange_id")
     if f.box == "inbox":
-        queryset = queryset.filter(Exists(mine))
+        queryset = queryset.filter(pk__in=received)
     elif f.box == "outbox":
         queryset = queryset.filter(owner_id=org)
     else:
-        queryset = queryset.filter(Q(owner_id=org) | Exists(mine))
+        queryset = queryset.filter(Q(owner_id=org) | Q(pk__in=received))
     if f.priority:
         queryset = queryset.filter(priority=f.priority)
     if f.status:
@@ -200,11 +201,15 @@ def waiting_counts(*, actor: Any) -> dict[str, int]:
     inbox = exchange_list(actor=actor, filters=ExchangeFilters(box="inbox")).exclude(
         status__in=[ExchangeStatus.ANSWERED, ExchangeStatus.CLOSED]
     )
-    return {
-        "open": inbox.count(),
-        "overdue": inbox.filter(overdue_q()).count(),
-        "assigned": inbox.filter(participants__assigned_to=actor).count(),
-    }
+    assigned = Participant.objects.filter(
+        exchange=OuterRef("pk"), organisation_id=actor.organisation_id, assigned_to=actor
+    )
+    counts = inbox.order_by().aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=overdue_q()),
+        assigned=Count("pk", filter=Q(Exists(assigned))),
+    )
+    return {key: counts[key] or 0 for key in ("open", "overdue", "assigned")}
 
 
 @dataclasses.dataclass
