@@ -28,3 +28,8 @@ class OfferForm(forms.Form):
     title = forms.CharField(max_length=200, label="Equipment offered")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     quantity = forms.IntegerField(min_value=1, initial=1)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Document title")
+    file = forms.FileField(label="File")

@@ -27,6 +27,7 @@ from tcx.roadmap.models import (
     EquipmentNeed,
     EquipmentOffer,
     Meeting,
+    MeetingDocument,
     MeetingKind,
     Nomination,
     Programme,
@@ -82,6 +83,15 @@ def access_meeting(*, actor: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
+def access_meeting_document(*, actor: Any, document_id: int) -> MeetingDocument:
+    document = MeetingDocument.objects.filter(
+        pk=document_id, meeting__in=meeting_list(actor=actor).values("pk")
+    ).first()
+    if document is None:
+        raise NotFound("document not found")
+    return document
+
+
 def decision_list(*, actor: Any) -> QuerySet[Decision]:
     return (
         Decision.objects.filter(meeting__in=meeting_list(actor=actor).values("pk"))
@@ -127,6 +137,19 @@ def access_action_line(*, actor: Any, line_id: int) -> ActionLine:
 def progress_list(*, actor: Any, line: ActionLine) -> QuerySet[ProgressUpdate]:
     access_action_line(actor=actor, line_id=line.pk)
     return line.progress_updates.select_related("country", "organisation", "author", "meeting")
+
+
+def access_progress_update(*, actor: Any, update_id: int) -> ProgressUpdate:
+    update = (
+        ProgressUpdate.objects.filter(
+            pk=update_id, action_line__in=action_line_list(actor=actor).values("pk")
+        )
+        .select_related("action_line")
+        .first()
+    )
+    if update is None:
+        raise NotFound("progress update not found")
+    return update
 
 
 def can_record_progress(actor: Any, line: ActionLine) -> bool:

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,18 +21,18 @@ from tcx.audit.registry import AuditAction
 from tcx.organisations import selectors as org_selectors
 from tcx.policy.rules import NotFound
 from tcx.roadmap import reports, selectors, services
-from tcx.roadmap.forms import NeedForm, NominationForm, OfferForm, ProgressForm
+from tcx.roadmap.forms import DocumentForm, NeedForm, NominationForm, OfferForm, ProgressForm
 from tcx.roadmap.models import LineStatus
 
 STATUS_LABELS = {**dict(LineStatus.choices), "late": "Late"}
 
 
-def roadmap_view(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def roadmap_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed in, and someone who sees the roadmap; a NotFound anywhere answers 404."""
 
     @login_required
     @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not selectors.sees_roadmap(request.user):
             raise Http404("not found")
         try:
@@ -157,7 +158,40 @@ def meeting_detail_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "decisions": decisions,
             "lines": lines,
             "sessions": selectors.meeting_list(actor=request.user).filter(parent=meeting),
+            "documents": meeting.documents.all(),
+            "document_form": DocumentForm() if request.user.role == "secretariat_officer" else None,  # type: ignore[union-attr]
         },
+    )
+
+
+@require_POST
+@roadmap_view
+def meeting_document_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Give the document a title and a file.")
+    else:
+        services.meeting_document_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        messages.success(request, "Document attached.")
+    return redirect("roadmap:meeting", meeting_id=meeting.pk)
+
+
+@roadmap_view
+def document_download_view(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    document = selectors.access_meeting_document(actor=request.user, document_id=document_id)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=str(document.file.name).rsplit("/", 1)[-1]
+    )
+
+
+@roadmap_view
+def evidence_download_view(request: HttpRequest, update_id: int) -> HttpResponseBase:
+    update = selectors.access_progress_update(actor=request.user, update_id=update_id)
+    if not update.evidence:
+        raise Http404("no evidence")
+    return FileResponse(
+        update.evidence.open("rb"), as_attachment=True, filename=str(update.evidence.name).rsplit("/", 1)[-1]
     )
 
 

@@ -33,9 +33,11 @@ def setup(world: World) -> None:
         EquipmentNeed,
         EquipmentOffer,
         Meeting,
+        MeetingDocument,
         Nomination,
         PlanOfAction,
         Programme,
+        ProgressUpdate,
     )
 
     c = {x.code: x for x in Country.objects.filter(code__in=["VN", "TH", "JP", "AU", "BN"])}
@@ -117,10 +119,42 @@ def setup(world: World) -> None:
     offer_au = EquipmentOffer.objects.create(
         organisation=australia, country=c["AU"], title="Radios", quantity=5
     )
+    document = MeetingDocument.objects.create(
+        meeting=plen,
+        title="Agenda",
+        file=_stored("roadmap/meetings/matrix-agenda.txt"),
+        uploaded_by=world.users["secretariat_officer"],
+    )
+    evidence = ProgressUpdate.objects.create(
+        action_line=line_th,
+        country=c["TH"],
+        organisation=world.agency_b,
+        author=world.users["b_officer"],
+        text="Started",
+        status="on_track",
+        evidence=_stored("roadmap/evidence/matrix-minutes.txt"),
+    )
     world.extra.update(
+        document=document.pk, evidence=evidence.pk,
         plen=plen.pk, jp=jp.pk, au=au.pk, line_vn=line_vn.pk, line_th=line_th.pk, p_jp=p_jp.pk,
         p_au=p_au.pk, nomination=nomination.pk, need=need.pk, offer_jp=offer_jp.pk, offer_au=offer_au.pk,
     )  # fmt: skip
+
+
+def _stored(name: str) -> str:
+    """A file under MEDIA_ROOT, written once (the matrix builds its world for every run)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"matrix file"))
+    return name
+
+
+def _upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("minutes.txt", b"minutes")
 
 
 def kw(name: str, key: str) -> Any:
@@ -168,6 +202,9 @@ CASES: list[Case] = [
     _page("roadmap:programme", kwargs=kw("programme_id", "p_jp")),
     _page("roadmap:programme", {"partner_liaison": 404}, kwargs=kw("programme_id", "p_au")),
     _page("roadmap:equipment"),
+    _page("roadmap:document", {"partner_liaison": 404}, kwargs=kw("document_id", "document")),
+    _page("roadmap:evidence", {"partner_liaison": 404}, kwargs=kw("update_id", "evidence")),
+    _write("roadmap:meeting_document", 302, ("secretariat_officer",), kwargs=kw("meeting_id", "plen"), body=lambda w: {"title": "Minutes", "file": _upload()}, hidden=("partner_liaison",)),
     _write("roadmap:progress", 302, VN, kwargs=kw("line_id", "line_vn"), body=lambda w: PROGRESS),
     _write("roadmap:progress", 302, TH, kwargs=kw("line_id", "line_th"), body=lambda w: PROGRESS, hidden=("partner_liaison",)),
     _write("roadmap:nominate", 302, MEMBERS, kwargs=kw("programme_id", "p_jp"), body=lambda w: {"nominee_name": "Somchai"}),
