@@ -39,6 +39,12 @@ class MeetingOut(Schema):
     participants: str
     agenda: str
     outcome: str
+    parent: str | None
+    unconfirmed: bool
+
+    @staticmethod
+    def resolve_parent(obj: Any) -> str | None:
+        return obj.parent.number if obj.parent_id else None
 
     @staticmethod
     def resolve_host(obj: Any) -> str | None:
@@ -67,6 +73,26 @@ class MeetingIn(StrictInput):
     participants: str = ""
     agenda: str = ""
     outcome: str = ""
+    unconfirmed: bool = False
+
+
+class MeetingPatch(StrictInput):
+    """The fields to change; those left out stay as they are."""
+
+    kind: MeetingKind | None = None
+    number: str | None = None
+    title: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    host: str | None = None
+    chair: str | None = None
+    mode: MeetingMode | None = None
+    partners: list[str] | None = None
+    parent: str | None = None
+    participants: str | None = None
+    agenda: str | None = None
+    outcome: str | None = None
+    unconfirmed: bool | None = None
 
 
 class DecisionOut(Schema):
@@ -99,6 +125,7 @@ class DecisionIn(StrictInput):
 
 
 class MilestoneOut(Schema):
+    id: int
     title: str
     due_on: dt.date
     done_on: dt.date | None
@@ -118,6 +145,7 @@ class ActionLineOut(Schema):
     due_on: dt.date
     status: str
     decided_status: str
+    dropped_reason: str
     milestones: list[MilestoneOut]
 
     @staticmethod
@@ -155,6 +183,32 @@ class ActionLineOut(Schema):
     @staticmethod
     def resolve_milestones(obj: Any) -> list[Any]:
         return list(obj.milestones.all())
+
+
+class LinePatch(StrictInput):
+    """The fields to change; those left out stay. ``lead`` null: the crime area's lead shepherd."""
+
+    title: str | None = None
+    description: str | None = None
+    crime_area: str | None = None
+    lead: str | None = None
+    co_leads: list[str] | None = None
+    partners: list[str] | None = None
+    starts_on: dt.date | None = None
+    due_on: dt.date | None = None
+    decision_id: int | None = None
+
+
+class MilestoneIn(StrictInput):
+    title: str
+    due_on: dt.date
+    done_on: dt.date | None = None
+
+
+class MilestonePatch(StrictInput):
+    title: str | None = None
+    due_on: dt.date | None = None
+    done_on: dt.date | None = None
 
 
 class ProgressIn(StrictInput):
@@ -340,6 +394,17 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
     return selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
 
 
+@router.patch("/meetings/{meeting_id}", response=MeetingOut, summary="Change a meeting (Secretariat)")
+def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch) -> Any:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    try:
+        return services.meeting_update(
+            actor=request.user, meeting=meeting, data=payload.dict(exclude_unset=True)
+        )
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
 @router.get("/decisions", response=list[DecisionOut], summary="Decisions of the meetings the caller may see")
 def list_decisions(request: HttpRequest, meeting_id: int | None = None) -> Any:
     qs = selectors.decision_list(actor=request.user)
@@ -397,6 +462,45 @@ def list_lines(
 @router.get("/lines/{line_id}", response=ActionLineOut)
 def get_line(request: HttpRequest, line_id: int) -> Any:
     return selectors.access_action_line(actor=request.user, line_id=line_id)
+
+
+@router.patch("/lines/{line_id}", response=ActionLineOut, summary="Change an action line (Secretariat)")
+def update_line(request: HttpRequest, line_id: int, payload: LinePatch) -> Any:
+    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    try:
+        services.action_line_update(actor=request.user, line=line, data=payload.dict(exclude_unset=True))
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+    return selectors.access_action_line(actor=request.user, line_id=line_id)
+
+
+@router.post(
+    "/lines/{line_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone (Secretariat)"
+)
+def add_milestone(request: HttpRequest, line_id: int, payload: MilestoneIn) -> Any:
+    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    try:
+        return Status(201, services.milestone_add(actor=request.user, line=line, data=payload.dict()))
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.patch("/milestones/{milestone_id}", response=MilestoneOut, summary="Change a milestone (Secretariat)")
+def update_milestone(request: HttpRequest, milestone_id: int, payload: MilestonePatch) -> Any:
+    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
+    try:
+        return services.milestone_update(
+            actor=request.user, milestone=milestone, data=payload.dict(exclude_unset=True)
+        )
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.delete("/milestones/{milestone_id}", response={204: None}, summary="Remove a milestone (Secretariat)")
+def remove_milestone(request: HttpRequest, milestone_id: int) -> Any:
+    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
+    services.milestone_remove(actor=request.user, milestone=milestone)
+    return Status(204, None)
 
 
 @router.get("/lines/{line_id}/progress", response=list[ProgressOut])

@@ -45,6 +45,10 @@ class Meeting(models.Model):
     participants = models.TextField(blank=True)
     agenda = models.TextField(blank=True)
     outcome = models.TextField(blank=True)
+    # DOMAIN.md: facts the sources do not confirm are kept, but flagged (e.g. who chaired a consultation)
+    unconfirmed = models.BooleanField(
+        default=False, help_text="some details (chair, dates) are not confirmed by the sources"
+    )
 
     class Meta:
         ordering = ["starts_on", "number"]
@@ -148,6 +152,7 @@ class ActionLine(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=12, choices=LineStatus.choices, default=LineStatus.NOT_STARTED)
     closed_at = models.DateTimeField(null=True, blank=True)
+    dropped_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -29,6 +29,7 @@ from tcx.roadmap.models import (
     Meeting,
     MeetingDocument,
     MeetingKind,
+    Milestone,
     Nomination,
     Programme,
     ProgressUpdate,
@@ -132,6 +133,23 @@ def access_action_line(*, actor: Any, line_id: int) -> ActionLine:
     if line is None:
         raise NotFound("action line not found")
     return line
+
+
+def access_milestone(*, actor: Any, milestone_id: int) -> Milestone:
+    milestone = (
+        Milestone.objects.filter(pk=milestone_id, action_line__in=action_line_list(actor=actor).values("pk"))
+        .select_related("action_line")
+        .first()
+    )
+    if milestone is None:
+        raise NotFound("milestone not found")
+    return milestone
+
+
+def manages_plan(actor: Any) -> bool:
+    """The ASEAN Secretariat manages meetings, decisions, the plan and its action lines."""
+    scope = scope_of(actor)
+    return scope is not None and scope.everything and actor.role == "secretariat_officer"
 
 
 def progress_list(*, actor: Any, line: ActionLine) -> QuerySet[ProgressUpdate]:

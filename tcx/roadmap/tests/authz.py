@@ -11,6 +11,7 @@ operator sees nothing (404)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from tcx.testing import Case, World
@@ -134,8 +135,10 @@ def setup(world: World) -> None:
         status="on_track",
         evidence=_stored("roadmap/evidence/matrix-minutes.txt"),
     )
+    m_vn = line_vn.milestones.create(title="Campaign plan agreed", due_on=d(2030, 3, 31))
+    m_th = line_th.milestones.create(title="Template circulated", due_on=d(2030, 3, 31))
     world.extra.update(
-        document=document.pk, evidence=evidence.pk,
+        document=document.pk, evidence=evidence.pk, m_vn=m_vn.pk, m_th=m_th.pk,
         plen=plen.pk, jp=jp.pk, au=au.pk, line_vn=line_vn.pk, line_th=line_th.pk, p_jp=p_jp.pk,
         p_au=p_au.pk, nomination=nomination.pk, need=need.pk, offer_jp=offer_jp.pk, offer_au=offer_au.pk,
     )  # fmt: skip
@@ -172,12 +175,30 @@ def _write(
     kwargs: Any = None,
     body: Any = None,
     hidden: tuple[str, ...] = (),
+    method: str = "POST",
 ) -> Case:
     """A write: ``allowed`` personas get ``ok``, ``hidden`` ones 404, the rest 403, the operator 404."""
     expect = {**dict.fromkeys(allowed, ok), **dict.fromkeys(hidden, 404), **NOTHING}
     return Case(
-        route, method="POST", kwargs=kwargs, body=body, setup=setup, expect=expect, default=403, writes=True
+        route, method=method, kwargs=kwargs, body=body, setup=setup, expect=expect, default=403, writes=True
     )
+
+
+SECRETARIAT = ("secretariat_officer",)
+PARTNER_HIDDEN = ("partner_liaison",)
+
+
+def _form(route: str, kwargs: Any = None, hidden: tuple[str, ...] = ()) -> Case:
+    """A page that only shows a Secretariat form: the Secretariat 200, who may not see the object
+    404, everyone else who sees the roadmap 403."""
+    expect = {"secretariat_officer": 200, **dict.fromkeys(hidden, 404), **NOTHING}
+    return Case(route, kwargs=kwargs, setup=setup, expect=expect, default=403)
+
+
+def _plan_upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("plan.json", json.dumps(PLAN).encode(), content_type="application/json")
 
 
 PLAN = {
@@ -186,6 +207,42 @@ PLAN = {
         {"code": "M-1", "title": "Line", "due_on": "2029-01-01"}]}],
 }  # fmt: skip
 PROGRESS = {"text": "Workshop held in Hà Nội", "status": "on_track"}
+MEETING_FORM = {
+    "kind": "somtc_plus",
+    "number": "T-SOMTC+CN",
+    "title": "SOMTC+China",
+    "starts_on": "2030-07-02",
+    "ends_on": "2030-07-02",
+    "host": "BN",
+    "chair": "MY",
+    "mode": "video",
+    "partners": ["CN"],
+    "parent": "T-SOMTC",
+}
+MEETING_EDIT = {
+    "kind": "somtc_plus",
+    "number": "T-SOMTC+JP",
+    "title": "SOMTC+Japan (changed)",
+    "starts_on": "2030-07-02",
+    "ends_on": "2030-07-03",
+    "chair": "VN",
+    "mode": "video",
+    "partners": ["JP"],
+}
+DECISION_FORM = {
+    "reference": "N1",
+    "text": "Share scam-centre indicators",
+    "crime_areas": ["cybercrime"],
+    "proposed_by": "VN",
+}
+LINE_FORM = {
+    "title": "Scam campaign (changed)",
+    "lead": "VN",
+    "co_leads": ["LA"],
+    "partners": ["JP"],
+    "due_on": "2030-06-30",
+}
+MILESTONE_FORM = {"title": "Joint operation", "due_on": "2030-05-31"}
 
 CASES: list[Case] = [
     # pages
@@ -210,6 +267,25 @@ CASES: list[Case] = [
     _write("roadmap:nominate", 302, MEMBERS, kwargs=kw("programme_id", "p_jp"), body=lambda w: {"nominee_name": "Somchai"}),
     _write("roadmap:nominate", 302, MEMBERS, kwargs=kw("programme_id", "p_au"), body=lambda w: {"nominee_name": "Somchai"}, hidden=("partner_liaison",)),
     _write("roadmap:nomination_decision", 302, ("partner_liaison", "secretariat_officer"), kwargs=kw("nomination_id", "nomination"), body=lambda w: {"status": "approved"}),
+    # the Secretariat's pages: meetings, decisions, the plan file, action lines and milestones
+    _form("roadmap:meeting_create"),
+    _form("roadmap:meeting_edit", kwargs=kw("meeting_id", "jp")),
+    _form("roadmap:meeting_edit", kwargs=kw("meeting_id", "plen"), hidden=PARTNER_HIDDEN),
+    _form("roadmap:plan_upload"),
+    _form("roadmap:line_edit", kwargs=kw("line_id", "line_vn")),
+    _form("roadmap:line_edit", kwargs=kw("line_id", "line_th"), hidden=PARTNER_HIDDEN),
+    _write("roadmap:meeting_create", 302, SECRETARIAT, body=lambda w: MEETING_FORM),
+    _write("roadmap:meeting_edit", 302, SECRETARIAT, kwargs=kw("meeting_id", "jp"), body=lambda w: MEETING_EDIT),
+    _write("roadmap:decision_create", 302, SECRETARIAT, kwargs=kw("meeting_id", "jp"), body=lambda w: DECISION_FORM),
+    _write("roadmap:decision_create", 302, SECRETARIAT, kwargs=kw("meeting_id", "plen"), body=lambda w: DECISION_FORM, hidden=PARTNER_HIDDEN),
+    _write("roadmap:plan_upload", 302, SECRETARIAT, body=lambda w: {"file": _plan_upload()}),
+    _write("roadmap:line_edit", 302, SECRETARIAT, kwargs=kw("line_id", "line_vn"), body=lambda w: LINE_FORM),
+    _write("roadmap:line_drop", 302, SECRETARIAT, kwargs=kw("line_id", "line_vn"), body=lambda w: {"reason": "merged into TH-1"}),
+    _write("roadmap:line_drop", 302, SECRETARIAT, kwargs=kw("line_id", "line_th"), body=lambda w: {"reason": "merged"}, hidden=PARTNER_HIDDEN),
+    _write("roadmap:milestone_add", 302, SECRETARIAT, kwargs=kw("line_id", "line_vn"), body=lambda w: MILESTONE_FORM),
+    _write("roadmap:milestone_edit", 302, SECRETARIAT, kwargs=kw("milestone_id", "m_vn"), body=lambda w: MILESTONE_FORM),
+    _write("roadmap:milestone_edit", 302, SECRETARIAT, kwargs=kw("milestone_id", "m_th"), body=lambda w: MILESTONE_FORM, hidden=PARTNER_HIDDEN),
+    _write("roadmap:milestone_remove", 302, SECRETARIAT, kwargs=kw("milestone_id", "m_vn")),
     _write("roadmap:equipment", 302, MEMBERS, body=lambda w: {"need-title": "Radios", "need-quantity": "3"}),
     _write("roadmap:equipment", 302, ("partner_liaison",), body=lambda w: {"offer-title": "Radios", "offer-quantity": "3"}),
     # API
@@ -226,6 +302,13 @@ CASES: list[Case] = [
     _page("api:list_needs"),
     _page("api:list_offers"),
     _write("api:create_meeting", 201, ("secretariat_officer",), body=lambda w: {"kind": "ammtc", "number": "AMMTC-99", "starts_on": "2031-01-01", "ends_on": "2031-01-02", "host": "VN"}),
+    _write("api:update_meeting", 200, SECRETARIAT, kwargs=kw("meeting_id", "jp"), body=lambda w: {"outcome": "Agreed"}, method="PATCH"),
+    _write("api:update_meeting", 200, SECRETARIAT, kwargs=kw("meeting_id", "plen"), body=lambda w: {"outcome": "Agreed"}, hidden=PARTNER_HIDDEN, method="PATCH"),
+    _write("api:update_line", 200, SECRETARIAT, kwargs=kw("line_id", "line_vn"), body=lambda w: {"co_leads": ["LA"], "due_on": "2030-06-29"}, method="PATCH"),
+    _write("api:add_milestone", 201, SECRETARIAT, kwargs=kw("line_id", "line_vn"), body=lambda w: MILESTONE_FORM),
+    _write("api:update_milestone", 200, SECRETARIAT, kwargs=kw("milestone_id", "m_vn"), body=lambda w: {"done_on": "2030-03-30"}, method="PATCH"),
+    _write("api:update_milestone", 200, SECRETARIAT, kwargs=kw("milestone_id", "m_th"), body=lambda w: {"done_on": "2030-03-30"}, hidden=PARTNER_HIDDEN, method="PATCH"),
+    _write("api:remove_milestone", 204, SECRETARIAT, kwargs=kw("milestone_id", "m_vn"), method="DELETE"),
     _write("api:create_decision", 201, ("secretariat_officer",), kwargs=kw("meeting_id", "plen"), body=lambda w: {"reference": "P2", "text": "More"}, hidden=("partner_liaison",)),
     _write("api:load_plan", 201, ("secretariat_officer",), body=lambda w: PLAN),
     _write("api:record_progress", 201, VN, kwargs=kw("line_id", "line_vn"), body=lambda w: PROGRESS),
