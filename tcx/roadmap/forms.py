@@ -55,8 +55,17 @@ def _countries(kind: str | None = None) -> list[tuple[str, str]]:
     return [(c.code, c.name) for c in qs.order_by("name")]
 
 
-def _unknown(what: str) -> dict[str, str]:
-    return {"invalid_choice": f"unknown {what} %(value)s"}
+class CodeChoiceField(forms.ChoiceField):
+    """A select of codes whose value the services check: they name an unknown code in their own
+    words, together with every other bad field of the submission."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class CodeMultipleChoiceField(forms.MultipleChoiceField):
+    def valid_value(self, value: Any) -> bool:
+        return True
 
 
 class MeetingForm(forms.Form):
@@ -65,21 +74,17 @@ class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200, required=False, label="Title")
     starts_on = forms.DateField(widget=_date_input(), label="Starts on")
     ends_on = forms.DateField(widget=_date_input(), label="Ends on")
-    host = forms.ChoiceField(required=False, label="Host", error_messages=_unknown("country"))
-    chair = forms.ChoiceField(
+    host = CodeChoiceField(required=False, label="Host")
+    chair = CodeChoiceField(
         required=False,
         label="Chair",
         help_text="for a consultation: the member state that coordinates the partnership",
-        error_messages=_unknown("member state"),
     )
     mode = forms.ChoiceField(choices=MeetingMode.choices, label="Mode")
-    partners = forms.MultipleChoiceField(
-        required=False,
-        label="Dialogue partners taking part",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        error_messages=_unknown("dialogue partner"),
+    partners = CodeMultipleChoiceField(
+        required=False, label="Dialogue partners taking part", widget=forms.SelectMultiple(attrs={"size": 6})
     )
-    parent = forms.ChoiceField(
+    parent = CodeChoiceField(
         required=False, label="Session of", help_text="a consultation held during a SOMTC"
     )
     participants = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -132,18 +137,11 @@ class MeetingForm(forms.Form):
 class DecisionForm(forms.Form):
     reference = forms.CharField(max_length=60, label="Reference", help_text='e.g. "R3"')
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Decision or recommendation")
-    crime_areas = forms.MultipleChoiceField(
-        required=False,
-        label="Crime areas",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        error_messages=_unknown("crime area"),
+    crime_areas = CodeMultipleChoiceField(
+        required=False, label="Crime areas", widget=forms.SelectMultiple(attrs={"size": 5})
     )
-    proposed_by = forms.ChoiceField(
-        required=False, label="Proposed by", error_messages=_unknown("member state")
-    )
-    component = forms.ChoiceField(
-        required=False, label="Work Programme component", error_messages=_unknown("component")
-    )
+    proposed_by = CodeChoiceField(required=False, label="Proposed by")
+    component = CodeChoiceField(required=False, label="Work Programme component")
 
     def __init__(self, *args: Any, **kwargs: Any):
         from tcx.organisations import selectors as org_selectors
@@ -175,30 +173,19 @@ class DropForm(forms.Form):
 class LineForm(forms.Form):
     title = forms.CharField(max_length=300, label="Title")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    crime_area = forms.ChoiceField(required=False, label="Crime area", error_messages=_unknown("crime area"))
-    lead = forms.ChoiceField(
-        required=False,
-        label="Lead member state",
-        help_text="empty: the lead shepherd of the crime area",
-        error_messages=_unknown("member state"),
+    crime_area = CodeChoiceField(required=False, label="Crime area")
+    lead = CodeChoiceField(
+        required=False, label="Lead member state", help_text="empty: the lead shepherd of the crime area"
     )
-    co_leads = forms.MultipleChoiceField(
-        required=False,
-        label="Co-lead member states",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        error_messages=_unknown("member state"),
+    co_leads = CodeMultipleChoiceField(
+        required=False, label="Co-lead member states", widget=forms.SelectMultiple(attrs={"size": 5})
     )
-    partners = forms.MultipleChoiceField(
-        required=False,
-        label="Dialogue partners",
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        error_messages=_unknown("dialogue partner"),
+    partners = CodeMultipleChoiceField(
+        required=False, label="Dialogue partners", widget=forms.SelectMultiple(attrs={"size": 5})
     )
     starts_on = forms.DateField(widget=_date_input(), required=False, label="Starts on")
     due_on = forms.DateField(widget=_date_input(), label="Due on")
-    decision_id = forms.ChoiceField(
-        required=False, label="Implements decision", error_messages=_unknown("decision")
-    )
+    decision_id = CodeChoiceField(required=False, label="Implements decision")
 
     def __init__(self, *args: Any, **kwargs: Any):
         from tcx.organisations import selectors as org_selectors

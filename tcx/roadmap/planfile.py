@@ -168,7 +168,7 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
 def plan_load(*, actor: Any | None, raw: bytes | str) -> PlanOfAction:
     """Load (or re-load) a plan file. ``actor`` None is the command line (the node's administrator)."""
     if actor is not None:
-        services._require_secretariat(actor)
+        services.require_secretariat(actor=actor)
     parsed = parse_plan(raw)
     p = parsed["plan"]
     plan, _ = PlanOfAction.objects.update_or_create(

@@ -216,6 +216,8 @@ def line_edit_view(request: HttpRequest, line_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{line.code} saved.")
             return redirect("roadmap:line", line_id=line.pk)
+    else:
+        _check_the_rest(form, lambda data: services.action_line_check(line=line, data=data))
     line = selectors.access_action_line(actor=request.user, line_id=line_id)
     return render(request, "roadmap/line_edit.html", _line_edit_context(request, line, form=form), status=422)
 
@@ -234,6 +236,8 @@ def milestone_add_view(request: HttpRequest, line_id: int) -> HttpResponse:
         else:
             messages.success(request, "Milestone added.")
             return redirect("roadmap:line_edit", line_id=line.pk)
+    else:
+        _check_the_rest(form, lambda data: services.milestone_check(line=line, data=data, creating=True))
     return render(
         request, "roadmap/line_edit.html", _line_edit_context(request, line, add_form=form), status=422
     )
@@ -253,6 +257,11 @@ def milestone_edit_view(request: HttpRequest, milestone_id: int) -> HttpResponse
         else:
             messages.success(request, "Milestone saved.")
             return redirect("roadmap:line_edit", line_id=milestone.action_line_id)
+    else:
+        _check_the_rest(
+            form,
+            lambda data: services.milestone_check(line=milestone.action_line, data=data, creating=False),
+        )
     line = selectors.access_action_line(actor=request.user, line_id=milestone.action_line_id)
     context = _line_edit_context(request, line, bound=(milestone.pk, form))
     return render(request, "roadmap/line_edit.html", context, status=422)
@@ -312,6 +321,18 @@ def _put_errors(form: Any, exc: services.RoadmapError) -> None:
             form.add_error(None, f"{field}: {message}")
 
 
+def _check_the_rest(form: Any, check: Callable[[dict[str, Any]], None]) -> None:
+    """A form with fields that did not parse: add what the services find in the fields that did,
+    so that one submission shows every bad field."""
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    try:
+        check(data)
+    except services.RoadmapError as exc:
+        for field, message in exc.errors.items():
+            if field in form.fields and field not in form.errors:
+                form.add_error(field, message)
+
+
 def _meeting_form_view(request: HttpRequest, meeting: Any | None) -> HttpResponse:
     """Create (``meeting`` None) or edit a meeting, with an optional document attached."""
     services.require_secretariat(actor=request.user)
@@ -341,6 +362,14 @@ def _meeting_form_view(request: HttpRequest, meeting: Any | None) -> HttpRespons
         else:
             messages.success(request, f"Meeting {saved.number} {'created' if meeting is None else 'saved'}.")
             return redirect("roadmap:meeting", meeting_id=saved.pk)
+    else:
+        _check_the_rest(
+            form,
+            lambda data: services.meeting_check(
+                data={k: v for k, v in data.items() if k not in ("document", "document_title")},
+                meeting=meeting,
+            ),
+        )
     return render(request, "roadmap/meeting_form.html", {"form": form, "meeting": meeting}, status=422)
 
 
@@ -371,6 +400,8 @@ def decision_create_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Decision {decision.reference} recorded.")
             return redirect("roadmap:meeting", meeting_id=meeting.pk)
+    else:
+        _check_the_rest(form, lambda data: services.decision_check(meeting=meeting, data=data))
     return render(request, "roadmap/meeting.html", _meeting_context(request, meeting, form), status=422)
 
 

@@ -1,0 +1,131 @@
+"""Equipment support: needs posted by member-state agencies, offers by dialogue partners,
+matched and tracked to delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tcx.accounts.services import Refused
+from tcx.audit import services as audit
+from tcx.audit.registry import AuditAction
+from tcx.policy.rules import NotFound
+from tcx.roadmap import selectors
+from tcx.roadmap.models import EquipmentNeed, EquipmentOffer, OfferStatus
+from tcx.roadmap.services._base import RoadmapError
+
+
+@transaction.atomic
+def need_post(*, actor: Any, title: str, description: str = "", quantity: int = 1) -> EquipmentNeed:
+    if selectors.scope_of(actor) is None:
+        raise NotFound("not found")
+    if actor.role not in selectors.MEMBER_STATE_ROLES or actor.organisation.kind != "member_state_agency":
+        raise Refused("member-state agencies post equipment needs")
+    if not title.strip() or quantity < 1:
+        raise RoadmapError(
+            {"title" if not title.strip() else "quantity": "required" if not title.strip() else "at least 1"}
+        )
+    need = EquipmentNeed.objects.create(
+        organisation=actor.organisation, title=title.strip(), description=description, quantity=quantity
+    )
+    audit.record(actor=actor, action=AuditAction.ROADMAP_NEED_POSTED, target=need, data={"title": need.title})
+    return need
+
+
+@transaction.atomic
+def offer_post(
+    *, actor: Any, title: str, description: str = "", quantity: int = 1, need: EquipmentNeed | None = None
+) -> EquipmentOffer:
+    scope = selectors.scope_of(actor)
+    if scope is None:
+        raise NotFound("not found")
+    if scope.partner_country_id is None:
+        raise Refused("dialogue partners offer equipment")
+    if not title.strip() or quantity < 1:
+        raise RoadmapError(
+            {"title" if not title.strip() else "quantity": "required" if not title.strip() else "at least 1"}
+        )
+    offer = EquipmentOffer.objects.create(
+        organisation=actor.organisation,
+        country=actor.organisation.country,
+        title=title.strip(),
+        description=description,
+        quantity=quantity,
+    )
+    audit.record(
+        actor=actor, action=AuditAction.ROADMAP_OFFER_POSTED, target=offer, data={"title": offer.title}
+    )
+    if need is not None:
+        offer = offer_match(actor=actor, offer=offer, need=need)
+    return offer
+
+
+def _manages_offer(actor: Any, offer: EquipmentOffer) -> bool:
+    scope = selectors.scope_of(actor)
+    if scope is None:
+        return False
+    return actor.role == "secretariat_officer" or offer.country_id == scope.partner_country_id
+
+
+@transaction.atomic
+def offer_match(*, actor: Any, offer: EquipmentOffer, need: EquipmentNeed) -> EquipmentOffer:
+    """Match an offer to a need: the offering partner or the Secretariat."""
+    selectors.access_offer(actor=actor, offer_id=offer.pk)
+    selectors.access_need(actor=actor, need_id=need.pk)
+    if not _manages_offer(actor, offer):
+        raise Refused("the offering partner or the ASEAN Secretariat matches an offer")
+    if offer.status != OfferStatus.OFFERED:
+        raise RoadmapError({"status": f"the offer is already {offer.get_status_display().lower()}"})
+    if need.status != "open":
+        raise RoadmapError({"need_id": f"the need is {need.get_status_display().lower()}"})
+    offer.need = need
+    offer.status = OfferStatus.MATCHED
+    offer.save(update_fields=["need", "status"])
+    need.status = "matched"
+    need.save(update_fields=["status"])
+    audit.record(
+        actor=actor, action=AuditAction.ROADMAP_OFFER_UPDATED, target=offer, data={"matched": need.pk}
+    )
+    return offer
+
+
+OFFER_STEPS = {
+    OfferStatus.OFFERED: {OfferStatus.WITHDRAWN},
+    OfferStatus.MATCHED: {OfferStatus.SHIPPED, OfferStatus.DELIVERED, OfferStatus.WITHDRAWN},
+    OfferStatus.SHIPPED: {OfferStatus.DELIVERED},
+}
+
+
+@transaction.atomic
+def offer_track(
+    *, actor: Any, offer: EquipmentOffer, status: str, on: dt.date | None = None
+) -> EquipmentOffer:
+    """Track an offer to delivery (shipped, delivered) or withdraw it."""
+    selectors.access_offer(actor=actor, offer_id=offer.pk)
+    if not _manages_offer(actor, offer):
+        raise Refused("the offering partner or the ASEAN Secretariat tracks an offer")
+    allowed = OFFER_STEPS.get(OfferStatus(offer.status), set())
+    if status not in allowed:
+        raise RoadmapError(
+            {
+                "status": f"an offer that is {offer.status} cannot become {status!r} "
+                f"(allowed: {', '.join(sorted(allowed)) or 'none'})"
+            }
+        )
+    offer.status = status
+    if status == OfferStatus.DELIVERED:
+        offer.delivered_on = on or timezone.localdate()
+    offer.save(update_fields=["status", "delivered_on"])
+    if offer.need_id:
+        need = offer.need
+        assert need is not None
+        need.status = {"delivered": "delivered", "withdrawn": "open"}.get(status, need.status)
+        need.save(update_fields=["status"])
+        if status == OfferStatus.WITHDRAWN:
+            offer.need = None
+            offer.save(update_fields=["need"])
+    audit.record(actor=actor, action=AuditAction.ROADMAP_OFFER_UPDATED, target=offer, data={"status": status})
+    return offer
