@@ -52,18 +52,24 @@ MEETINGS: list[tuple[Any, ...]] = [
         None,
     ),
 ]
-# the ten consultations of SOMTC-21 (coordinators other than Viet Nam–Japan are illustrative)
-CONSULTATIONS = [
-    ("JP", "VN", "17th SOMTC+Japan Consultation", D(2021, 7, 28)),
-    ("CN", "BN", "SOMTC+China Consultation", D(2021, 7, 28)),
-    ("KR", "BN", "SOMTC+Republic of Korea Consultation", D(2021, 7, 28)),
-    ("AU", "BN", "SOMTC+Australia Consultation", D(2021, 7, 29)),
-    ("US", "BN", "SOMTC+United States Consultation", D(2021, 7, 29)),
-    ("EU", "BN", "SOMTC+European Union Consultation", D(2021, 7, 29)),
-    ("IN", "BN", "SOMTC+India Consultation", D(2021, 7, 29)),
-    ("RU", "BN", "SOMTC+Russia Consultation", D(2021, 7, 29)),
-    ("CA", "BN", "SOMTC+Canada Consultation", D(2021, 7, 29)),
-    ("NZ", "BN", "SOMTC+New Zealand Consultation", D(2021, 7, 29)),
+# The ten consultations of SOMTC-21 with dialogue partners (DOMAIN.md). The sources confirm only
+# one: Viet Nam, coordinator of the ASEAN–Japan partnership, chaired the 17th SOMTC+Japan
+# Consultation on 28 Jul 2021. For the other nine they give neither the coordinator (chair), nor
+# the day, nor which nine of the eleven dialogue partners took part: those meetings are seeded with
+# no chair, the dates of SOMTC-21 as a whole, and ``unconfirmed=True`` (DOMAIN.md: unconfirmed
+# facts are seeded but flagged). The Secretariat completes them on the meeting's edit page.
+# (partner, chair, title, starts, ends, unconfirmed)
+CONSULTATIONS: list[tuple[str, str | None, str, dt.date, dt.date, bool]] = [
+    ("JP", "VN", "17th SOMTC+Japan Consultation", D(2021, 7, 28), D(2021, 7, 28), False),
+    ("CN", None, "SOMTC+China Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
+    ("KR", None, "SOMTC+Republic of Korea Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
+    ("AU", None, "SOMTC+Australia Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
+    ("US", None, "SOMTC+United States Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
+    ("EU", None, "SOMTC+European Union Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
+    ("IN", None, "SOMTC+India Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
+    ("RU", None, "SOMTC+Russia Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
+    ("CA", None, "SOMTC+Canada Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
+    ("NZ", None, "SOMTC+New Zealand Consultation", D(2021, 7, 27), D(2021, 7, 29), True),
 ]
 # the recommendations of DOMAIN.md ("What the member states asked for")
 DECISIONS = [
@@ -149,25 +155,28 @@ def roadmap_demo_seed() -> None:
         "SOMTC-21"
     ].outcome = "One plenary and ten consultations with dialogue partners; Viet Nam to host AMMTC-14."
     meetings["SOMTC-21"].save(update_fields=["outcome"])
-    for partner, chair, title, day in CONSULTATIONS:
+    for partner, chair, title, starts, ends, unconfirmed in CONSULTATIONS:
         number = "SOMTC+JP-17" if partner == "JP" else f"SOMTC-21+{partner}"
-        meeting, created = Meeting.objects.get_or_create(
+        # update_or_create: a node seeded before the placeholders were flagged is corrected
+        meeting, _ = Meeting.objects.update_or_create(
             number=number,
             defaults={
                 "kind": "somtc_plus",
                 "title": title,
-                "starts_on": day,
-                "ends_on": day,
-                "host": countries["BN"],
-                "chair": countries[chair],
+                "starts_on": starts,
+                "ends_on": ends,
+                "host": countries["BN"],  # the consultations were sessions of SOMTC-21, hosted by Brunei
+                "chair": countries[chair] if chair else None,
                 "mode": "video",
                 "parent": meetings["SOMTC-21"],
+                "unconfirmed": unconfirmed,
             },
         )
-        if created:
-            meeting.partners.set([countries[partner]])
+        meeting.partners.set([countries[partner]])
         meetings[number] = meeting
-    Meeting.objects.get_or_create(
+    # The next SOMTC, so that "due before the next SOMTC" has something to point at. DOMAIN.md
+    # gives no date for SOMTC-26 (only that SOMTC-25 met in June 2025): flagged.
+    Meeting.objects.update_or_create(
         number="SOMTC-26",
         defaults={
             "kind": "somtc",
@@ -175,6 +184,7 @@ def roadmap_demo_seed() -> None:
             "starts_on": D(2027, 6, 15),
             "ends_on": D(2027, 6, 17),
             "mode": "in_person",
+            "unconfirmed": True,
         },
     )
     for number, ref, text, proposer, areas in DECISIONS:

@@ -356,6 +356,12 @@ def test_demo_seed_is_idempotent_and_holds_somtc_20_and_21(world) -> None:
         dt.date(2021, 7, 28),
         ["JP"],
     )
+    assert not japan.unconfirmed  # DOMAIN.md: Viet Nam chaired the 17th SOMTC+Japan on 28 Jul
+    # DOMAIN.md names no other coordinator: no chair is invented and the meeting is flagged
+    others = somtc21.sessions.exclude(pk=japan.pk)
+    assert others.count() == 9
+    assert all(m.unconfirmed and m.chair is None for m in others)
+    assert Meeting.objects.get(number="SOMTC-26").unconfirmed  # no date in DOMAIN.md
     assert Decision.objects.filter(text__icontains="concrete roadmap").exists()
 
 
