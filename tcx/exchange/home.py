@@ -12,9 +12,10 @@ def exchange_panel(actor: Any) -> dict[str, Any] | None:
     if not rules.sees_operational_data(actor):
         return None
     counts = selectors.waiting_counts(actor=actor)
-    items = [f"{counts['open']} request(s) waiting for your agency; {counts['assigned']} assigned to you."]
+    label = {key: selectors.count_label(value) for key, value in counts.items()}
+    items = [f"{label['open']} request(s) waiting for your agency; {label['assigned']} assigned to you."]
     if counts["overdue"]:
-        items.append(f"{counts['overdue']} overdue.")
+        items.append(f"{label['overdue']} overdue.")
     unread = selectors.unread_notification_count(actor=actor)
     if unread:
         items.append(f"{unread} unread notification(s).")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tcx.exchange.models import (
@@ -105,30 +107,72 @@ class ExchangeFilters:
     q: str = ""
 
 
+OPEN_STATUSES = (ExchangeStatus.SENT, ExchangeStatus.DELIVERED, ExchangeStatus.ACKNOWLEDGED)
+# The counts of the inbox and the badge stop here ("1000+"): they never scan a whole inbox.
+COUNT_LIMIT = 1000
+# A text search with at most this many matching exchanges filters the inbox by their ids; one
+# with more walks the inbox in order and tests each row (the first 100 come quickly then).
+SEARCH_ID_LIMIT = 2000
+REFERENCE_RE = re.compile(r"^[A-Za-z]{2}-\d{4}-\d*$")
+
+
 def overdue_q(now: dt.datetime | None = None) -> Q:
     return Q(answered_at__isnull=True, deadline_at__lt=now or timezone.now()) & ~Q(
         status=ExchangeStatus.CLOSED
     )
 
 
+def _text_matches(*, actor: Any, text: str) -> Q:
+    """Exchanges whose subject, or a message the actor may see, contains ``text``.
+
+    Few matches (a phone number, a name): the ids, found through the text indexes (pg_trgm on
+    PostgreSQL). Many (a common word): the same test row by row, as the inbox is walked."""
+    subjects = Exchange.objects.filter(subject__icontains=text).values_list("pk", flat=True)
+    bodies = rules.visible(Message.objects.filter(body__icontains=text), actor, per_row=True).values_list(
+        "exchange_id", flat=True
+    )
+    ids = set(subjects.order_by()[: SEARCH_ID_LIMIT + 1])
+    if len(ids) <= SEARCH_ID_LIMIT:
+        ids |= set(bodies.order_by()[: SEARCH_ID_LIMIT + 1 - len(ids)])
+    if len(ids) <= SEARCH_ID_LIMIT:
+        return Q(pk__in=sorted(ids))
+    in_bodies = rules.visible(
+        Message.objects.filter(exchange=OuterRef("pk"), body__icontains=text), actor, per_row=True
+    )
+    return Q(subject__icontains=text) | Q(Exists(in_bodies))
+
+
 def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> QuerySet[Exchange]:
-    """The exchanges the actor may see: received (inbox), sent (outbox) or both, filtered."""
+    """The exchanges the actor may see: received (inbox), sent (outbox) or both, filtered.
+
+    The inbox is read from the agency's participant rows, newest first, through the index
+    (organisation, -updated_at); the policy still decides what is visible."""
     f = filters or ExchangeFilters()
     org = actor.organisation_id if rules.sees_operational_data(actor) else 0
-    queryset = rules.visible(Exchange.objects.all(), actor)
+    queryset = rules.visible(Exchange.objects.all(), actor, per_row=True)
     mine = Participant.objects.filter(exchange=OuterRef("pk"), organisation_id=org)
     received = Participant.objects.filter(organisation_id=org).values("exchange_id")
+    order: tuple[str, ...] = ("-updated_at", "-pk")
     if f.box == "inbox":
-        queryset = queryset.filter(pk__in=received)
+        # The agency's own participant row (one per exchange: no duplicates), with every
+        # condition on it in one filter() so that they all apply to that same row.
+        own: dict[str, Any] = {"participants__organisation_id": org}
+        if f.status:
+            own["participants__status"] = f.status
+        if f.overdue:
+            own["participants__status__in"] = OPEN_STATUSES
+            own["participants__deadline_at__lt"] = timezone.now()
+        queryset = queryset.filter(**own)
+        order = ("-participants__updated_at", "-participants__exchange_id")
     elif f.box == "outbox":
         queryset = queryset.filter(owner_id=org)
     else:
         queryset = queryset.filter(Q(owner_id=org) | Q(pk__in=received))
     if f.priority:
         queryset = queryset.filter(priority=f.priority)
-    if f.status:
+    if f.status and f.box != "inbox":
         queryset = queryset.filter(status=f.status)
-    if f.overdue:
+    if f.overdue and f.box != "inbox":
         queryset = queryset.filter(overdue_q())
     if f.crime_area:
         queryset = queryset.filter(crime_areas__code=f.crime_area)
@@ -138,11 +182,13 @@ def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> Quer
         queryset = queryset.filter(Q(owner__country__code=code) | Exists(other))
     if f.assigned_to_me:
         queryset = queryset.filter(Exists(mine.filter(assigned_to=actor)))
-    if f.q:
-        text = f.q.strip()
-        bodies = rules.visible(Message.objects.filter(exchange=OuterRef("pk"), body__icontains=text), actor)
-        queryset = queryset.filter(Q(reference__iexact=text) | Q(subject__icontains=text) | Exists(bodies))
-    return queryset.select_related("owner__country").order_by("-updated_at", "-pk")
+    text = f.q.strip()
+    if text and REFERENCE_RE.match(text):
+        # A reference (or its beginning): the unique index on reference, not a text search.
+        queryset = queryset.filter(reference__startswith=text.upper())
+    elif text:
+        queryset = queryset.filter(_text_matches(actor=actor, text=text))
+    return queryset.select_related("owner__country").order_by(*order)
 
 
 def participants_of(*, actor: Any, exchange: Exchange) -> list[Participant]:
@@ -197,19 +243,36 @@ def notification_list(*, actor: Any) -> QuerySet[Notification]:
 
 
 def waiting_counts(*, actor: Any) -> dict[str, int]:
-    """For the home panel and the badge: open received requests, overdue ones, assigned to me."""
-    inbox = exchange_list(actor=actor, filters=ExchangeFilters(box="inbox")).exclude(
-        status__in=[ExchangeStatus.ANSWERED, ExchangeStatus.CLOSED]
+    """For the home panel and the badge: open received requests, overdue ones, assigned to me.
+
+    Each count stops at ``COUNT_LIMIT + 1`` (shown as "1000+"), read from the participant rows'
+    (organisation, status, deadline_at) index; the policy still decides what is counted."""
+    if not rules.sees_operational_data(actor):
+        return {"open": 0, "overdue": 0, "assigned": 0}
+    visible = rules.visible(Exchange.objects.all(), actor, per_row=True)
+    # One filter() per count: every condition applies to the agency's own participant row.
+    own = {"participants__organisation_id": actor.organisation_id, "participants__status__in": OPEN_STATUSES}
+    queries = {
+        "open": visible.filter(**own),
+        "overdue": visible.filter(**own, participants__deadline_at__lt=timezone.now()),
+        "assigned": visible.filter(**own, participants__assigned_to=actor),
+    }
+    # The three capped counts in one round trip: SELECT (SELECT COUNT(*) FROM (... LIMIT n)), ...
+    parts = [
+        query.order_by().values("pk")[: COUNT_LIMIT + 1].query.sql_with_params() for query in queries.values()
+    ]
+    sql = "SELECT " + ", ".join(
+        f"(SELECT COUNT(*) FROM ({part}) AS capped_{n})" for n, (part, _) in enumerate(parts)
     )
-    assigned = Participant.objects.filter(
-        exchange=OuterRef("pk"), organisation_id=actor.organisation_id, assigned_to=actor
-    )
-    counts = inbox.order_by().aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=overdue_q()),
-        assigned=Count("pk", filter=Q(Exists(assigned))),
-    )
-    return {key: counts[key] or 0 for key in ("open", "overdue", "assigned")}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _, params in parts for param in params])
+        row = cursor.fetchone()
+    return dict(zip(queries, row, strict=True))
+
+
+def count_label(count: int) -> str:
+    """A count as shown: "1000+" past ``COUNT_LIMIT``."""
+    return f"{COUNT_LIMIT}+" if count > COUNT_LIMIT else str(count)
 
 
 @dataclasses.dataclass

@@ -263,15 +263,14 @@ def _send(
     Participant.objects.bulk_create(
         [
             Participant(
-                exchange=exchange, organisation=o, role=ParticipantRole.RECIPIENT, unit=units.get(o.pk, "")
+                exchange=exchange,
+                organisation=o,
+                role=role,
+                unit=units.get(o.pk, ""),
+                **_participant_copy(exchange),
             )
-            for o in to_orgs
-        ]
-        + [
-            Participant(
-                exchange=exchange, organisation=o, role=ParticipantRole.COPY, unit=units.get(o.pk, "")
-            )
-            for o in cc_orgs
+            for orgs, role in ((to_orgs, ParticipantRole.RECIPIENT), (cc_orgs, ParticipantRole.COPY))
+            for o in orgs
         ]
     )
     message = Message.objects.create(
@@ -304,8 +303,14 @@ def _participant(exchange: Exchange, actor: Any) -> Participant | None:
     return exchange.participants.filter(organisation_id=actor.organisation_id).first()
 
 
+def _participant_copy(exchange: Exchange) -> dict[str, Any]:
+    """The exchange's columns every participant row copies (its inbox order and state)."""
+    return {"updated_at": exchange.updated_at, "status": exchange.status, "deadline_at": exchange.deadline_at}
+
+
 def _advance(exchange: Exchange, status: str, **fields: Any) -> None:
-    """Move the exchange forward to ``status`` (never backwards); ``fields`` are saved too."""
+    """Move the exchange forward to ``status`` (never backwards); ``fields`` are saved too,
+    and the participants' copies of the order and state follow."""
     if (
         STATUS_ORDER.index(status) > STATUS_ORDER.index(exchange.status)
         and exchange.status != ExchangeStatus.CLOSED
@@ -315,6 +320,7 @@ def _advance(exchange: Exchange, status: str, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(exchange, name, value)
     exchange.save(update_fields=["status", "updated_at", *fields])
+    Participant.objects.filter(exchange=exchange).update(**_participant_copy(exchange))
 
 
 @transaction.atomic
@@ -501,7 +507,9 @@ def exchange_close(*, actor: Any, exchange: Exchange, request: HttpRequest | Non
 
 def _add_forward_participant(exchange: Exchange, organisation: Any) -> None:
     Participant.objects.get_or_create(
-        exchange=exchange, organisation=organisation, defaults={"role": ParticipantRole.FORWARDED}
+        exchange=exchange,
+        organisation=organisation,
+        defaults={"role": ParticipantRole.FORWARDED, **_participant_copy(exchange)},
     )
     exchange.audience_organisations.add(organisation)
     for message in exchange.messages.all():

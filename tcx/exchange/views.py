@@ -59,7 +59,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     context = {"exchanges": exchanges, "form": form, "box": filters.box, "zone": zone}
     if request.headers.get("HX-Request"):
         return render(request, "exchange/partials/rows.html", context)
-    context["counts"] = selectors.waiting_counts(actor=actor)
+    counts = selectors.waiting_counts(actor=actor)
+    context["counts"] = counts
+    context["count_labels"] = {key: selectors.count_label(value) for key, value in counts.items()}
     context["unread"] = selectors.unread_notification_count(actor=actor)
     return render(request, "exchange/inbox.html", context)
 

@@ -14,7 +14,14 @@ from django.urls import reverse
 
 from tcx.audit.models import AuditEvent
 from tcx.exchange import selectors, services
-from tcx.exchange.models import Exchange, ExchangeStatus, ForwardStatus, Notification, ReadReceipt
+from tcx.exchange.models import (
+    Exchange,
+    ExchangeStatus,
+    ForwardStatus,
+    Notification,
+    Participant,
+    ReadReceipt,
+)
 from tcx.policy.rules import NotFound, Policy
 from tcx.testing import sign_in
 
@@ -211,8 +218,12 @@ def test_search_by_reference_and_text_and_filters(world):
     assert refs(assigned_to_me=True) == []
     services.exchange_assign(actor=b, exchange=one, assignee_id=b.pk)
     assert refs(assigned_to_me=True) == [one.reference]
-    Exchange.objects.filter(pk=one.pk).update(deadline_at=one.created_at - dt.timedelta(minutes=1))
+    # The deadline moved behind the services' back: the participants' copy moves with it.
+    late = one.created_at - dt.timedelta(minutes=1)
+    Exchange.objects.filter(pk=one.pk).update(deadline_at=late)
+    Participant.objects.filter(exchange=one).update(deadline_at=late)
     assert refs(overdue=True) == [one.reference]
+    assert selectors.waiting_counts(actor=b) == {"open": 2, "overdue": 1, "assigned": 1}
     # The sender's outbox, not its inbox.
     a = world.users["a_officer"]
     assert len(selectors.exchange_list(actor=a, filters=selectors.ExchangeFilters(box="outbox"))) == 2

@@ -63,6 +63,8 @@ def test_visibility_table(world, tlp: str, audience: str) -> None:
     for persona in PERSONAS:
         actor = world.user(persona)
         listed = set(rules.visible(Note.objects.all(), actor).values_list("pk", flat=True))
+        per_row = set(rules.visible(Note.objects.all(), actor, per_row=True).values_list("pk", flat=True))
+        assert per_row == listed, f"visible(per_row=True) differs for {persona}"
         sees = note.pk in listed
         assert sees == (persona in expected), (
             f"{persona} {'sees' if sees else 'does not see'} {tlp}/{audience}"
