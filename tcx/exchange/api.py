@@ -48,7 +48,9 @@ class ExchangeIn(StrictInput):
     body: str
     recipients: list[int]
     copy_recipients: list[int] = []
-    units: dict[int, str] = {}
+    # agency id -> the id of the unit of that agency that should receive it (else: its national
+    # contact point)
+    units: dict[int, int] = {}
     priority: str = "normal"
     crime_areas: list[str] = []
     policy: PolicyIn = PolicyIn()
@@ -105,7 +107,8 @@ class ParticipantOut(Schema):
     organisation: int
     organisation_name: str
     role: str
-    unit: str
+    addressed_to: int | None
+    routing: str
     assigned_to: str | None
     delivered_at: dt.datetime | None
     acknowledged_at: dt.datetime | None
@@ -232,7 +235,8 @@ def _thread_out(request: HttpRequest, exchange: Exchange) -> dict[str, Any]:
                 "organisation": p.organisation_id,
                 "organisation_name": p.organisation.name,
                 "role": p.role,
-                "unit": p.unit,
+                "addressed_to": p.addressed_to_id,
+                "routing": p.routing,
                 "assigned_to": p.assigned_to.username if p.assigned_to else None,
                 "delivered_at": p.delivered_at,
                 "acknowledged_at": p.acknowledged_at,

@@ -63,7 +63,7 @@ class PolicyFields(forms.Form):
 
 
 class ComposeForm(PolicyFields):
-    field_order = ["subject", "recipients", "copy_recipients", "priority", "crime_areas", "body"]
+    field_order = ["subject", "recipients", "copy_recipients", "units", "priority", "crime_areas", "body"]
     subject = forms.CharField(max_length=300)
     recipients = forms.MultipleChoiceField(
         label="To (agencies)", widget=forms.SelectMultiple(attrs={"size": 6})
@@ -77,19 +77,29 @@ class ComposeForm(PolicyFields):
         help_text="answer deadline: urgent 8 hours, normal 7 days, routine 30 days",
     )
     crime_areas = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    units = forms.MultipleChoiceField(
+        required=False,
+        label="Units (optional)",
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+        help_text="a unit of an agency above receives it there; otherwise the agency's national contact point",
+    )
 
     def __init__(self, *args: Any, own_organisation_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        orgs = [
-            (str(o.pk), o.name)
-            for o in org_selectors.organisation_list()
-            .filter(is_active=True)
-            .exclude(pk=own_organisation_id or 0)
-            if o.kind in ("member_state_agency", "partner_agency")
-        ]
+        active = list(org_selectors.organisation_list().exclude(pk=own_organisation_id or 0))
+        orgs = [(str(o.pk), o.name) for o in active if o.kind in ("member_state_agency", "partner_agency")]
         self.fields["recipients"].choices = orgs  # type: ignore[attr-defined]
         self.fields["copy_recipients"].choices = orgs  # type: ignore[attr-defined]
+        self._unit_parents = {o.pk: o.parent_id for o in active if o.parent_id}
+        self.fields["units"].choices = [  # type: ignore[attr-defined]
+            (str(o.pk), f"{o.name} — {o.parent.display_name}") for o in active if o.parent_id and o.parent
+        ]
         self.fields["crime_areas"].choices = [(a.code, a.name) for a in org_selectors.crime_area_list()]  # type: ignore[attr-defined]
+
+    def unit_map(self) -> dict[int, int]:
+        """The units chosen, by the agency they belong to (the service checks it is a recipient)."""
+        chosen = [int(x) for x in self.cleaned_data.get("units") or []]
+        return {self._unit_parents[u]: u for u in chosen if u in self._unit_parents}
 
 
 class ReplyForm(PolicyFields):

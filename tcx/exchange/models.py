@@ -31,6 +31,14 @@ class ExchangeStatus(models.TextChoices):
 STATUS_ORDER = [s.value for s in ExchangeStatus]
 
 
+class Routing(models.TextChoices):
+    """How a message to an agency reached the organisation that receives it."""
+
+    AGENCY = "agency", "the agency itself"
+    CONTACT_POINT = "contact_point", "national contact point"
+    UNIT = "unit", "unit named by the sender"
+
+
 class ParticipantRole(models.TextChoices):
     RECIPIENT = "to", "Recipient"
     COPY = "cc", "Copy"
@@ -90,12 +98,20 @@ class Exchange(Shareable):
 
 
 class Participant(models.Model):
-    """An organisation that receives the exchange, and who handles it there."""
+    """An organisation that receives the exchange, and who handles it there.
+
+    The sender addresses agencies; each message to an agency is delivered to the unit the sender
+    named, else to the agency's national contact point (its unit flagged as one), else to the
+    agency itself. ``organisation`` is where it was delivered, ``addressed_to`` the agency named.
+    """
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="participants")
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    addressed_to = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    routing = models.CharField(max_length=16, choices=Routing.choices, default=Routing.AGENCY)
     role = models.CharField(max_length=3, choices=ParticipantRole.choices, default=ParticipantRole.RECIPIENT)
-    unit = models.CharField(max_length=120, blank=True, help_text="empty: the national contact point")
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

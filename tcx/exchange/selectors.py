@@ -151,7 +151,6 @@ def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> Quer
     org = actor.organisation_id if rules.sees_operational_data(actor) else 0
     queryset = rules.visible(Exchange.objects.all(), actor, per_row=True)
     mine = Participant.objects.filter(exchange=OuterRef("pk"), organisation_id=org)
-    received = Participant.objects.filter(organisation_id=org).values("exchange_id")
     order: tuple[str, ...] = ("-updated_at", "-pk")
     if f.box == "inbox":
         # The agency's own participant row (one per exchange: no duplicates), with every
@@ -167,7 +166,7 @@ def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> Quer
     elif f.box == "outbox":
         queryset = queryset.filter(owner_id=org)
     else:
-        queryset = queryset.filter(Q(owner_id=org) | Q(pk__in=received))
+        queryset = queryset.filter(Q(owner_id=org) | Q(Exists(mine)))
     if f.priority:
         queryset = queryset.filter(priority=f.priority)
     if f.status and f.box != "inbox":
@@ -194,7 +193,7 @@ def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> Quer
 def participants_of(*, actor: Any, exchange: Exchange) -> list[Participant]:
     if not rules.is_visible(exchange, actor):
         return []
-    return list(exchange.participants.select_related("organisation__country", "assigned_to"))
+    return list(exchange.participants.select_related("organisation__country", "addressed_to", "assigned_to"))
 
 
 def my_participation(*, actor: Any, exchange: Exchange) -> Participant | None:

@@ -35,6 +35,7 @@ from tcx.exchange.models import (
     Priority,
     ReadReceipt,
     ReferenceSequence,
+    Routing,
 )
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
@@ -107,6 +108,56 @@ def _recipients(ids: list[int], field: str, errors: dict[str, str]) -> list[Any]
     return orgs
 
 
+def _route(agency: Any, unit: Any | None = None) -> tuple[Any, str]:
+    """Where a message to ``agency`` is delivered: the ``unit`` the sender named, else the
+    agency's national contact point (its active unit flagged as one), else the agency itself.
+
+    Never to another agency of the same country: the sender chose the agency that may read it."""
+    if unit is not None:
+        return unit, Routing.UNIT
+    if not agency.is_national_contact_point:
+        contact_point = (
+            org_selectors.organisation_list()
+            .filter(parent=agency, is_national_contact_point=True)
+            .order_by("pk")
+            .first()
+        )
+        if contact_point is not None:
+            return contact_point, Routing.CONTACT_POINT
+    return agency, Routing.AGENCY
+
+
+def _routes(agencies: list[Any], units: dict[int, int], errors: dict[str, str]) -> dict[int, tuple[Any, str]]:
+    """The organisation each addressed agency's message is delivered to (see ``_route``)."""
+    by_id = {a.pk: a for a in agencies}
+    strays = sorted(set(units) - set(by_id))
+    if strays:
+        errors["units"] = f"a unit is named for organisation(s) that are not recipients: {strays}"
+        return {}
+    named = {
+        o.pk: o
+        for o in org_selectors.organisation_list().filter(pk__in=set(units.values()), parent__isnull=False)
+    }
+    wrong = [
+        f"{unit_id} is not a unit of {by_id[agency_id].name}"
+        for agency_id, unit_id in units.items()
+        if unit_id not in named or named[unit_id].parent_id != agency_id
+    ]
+    if wrong:
+        errors["units"] = "; ".join(wrong)
+        return {}
+    routes = {a.pk: _route(a, named.get(units.get(a.pk, 0))) for a in agencies}
+    seen: dict[int, Any] = {}
+    for agency_id, (organisation, _) in routes.items():
+        if organisation.pk in seen:
+            errors["recipients"] = (
+                f"{seen[organisation.pk].name} and {by_id[agency_id].name} are both delivered to "
+                f"{organisation.name}; name it once"
+            )
+        seen[organisation.pk] = by_id[agency_id]
+    return routes
+
+
 def _store_files(uploads: list[Upload], errors: dict[str, str]) -> list[tuple[Upload, str, str]]:
     checked = []
     problems = []
@@ -162,7 +213,7 @@ def exchange_send(
     body: str,
     recipients: list[int],
     copy_recipients: list[int] | None = None,
-    units: dict[int, str] | None = None,
+    units: dict[int, int] | None = None,
     priority: str = Priority.NORMAL,
     crime_areas: list[str] | None = None,
     policy: Policy | None = None,
@@ -172,8 +223,10 @@ def exchange_send(
 ) -> Exchange:
     """Send a new request: the thread, its first message and its attachments, whole or not at all.
 
-    The recipients and copy recipients are the audience of the exchange and of the message
-    (named organisations); a dialogue-partner recipient needs a legal basis."""
+    ``recipients`` and ``copy_recipients`` are agencies; ``units`` maps an agency to the unit of
+    it that should receive the request; any other agency's copy goes to its national contact
+    point (``_route``). The organisations reached are the audience of the exchange and of the
+    message; a dialogue-partner recipient needs a legal basis."""
     _sender_check(actor)
     written: list[str] = []
     try:
@@ -206,7 +259,7 @@ def _send(
     body: str,
     recipients: list[int],
     copy_recipients: list[int],
-    units: dict[int, str],
+    units: dict[int, int],
     priority: str,
     crime_areas: list[str],
     policy: Policy,
@@ -228,13 +281,14 @@ def _send(
     cc_orgs = _recipients([i for i in copy_recipients if i not in recipients], "copy_recipients", errors)
     if not recipients and "recipients" not in errors:
         errors["recipients"] = "name at least one recipient organisation"
-    if actor.organisation_id in set(recipients) | set(copy_recipients):
+    routes = _routes(to_orgs + cc_orgs, units, errors)
+    if actor.organisation_id in set(recipients) | set(copy_recipients) | {o.pk for o, _ in routes.values()}:
         errors["recipients"] = "your own agency cannot be a recipient"
     areas = list(org_selectors.crime_area_list().filter(code__in=crime_areas))
     if len(areas) != len(set(crime_areas)):
         errors["crime_areas"] = f"unknown crime area(s): {sorted(set(crime_areas) - {a.code for a in areas})}"
     checked = _store_files(attachments, errors)
-    audience = [o.pk for o in to_orgs + cc_orgs]
+    audience = [routes[o.pk][0].pk if o.pk in routes else o.pk for o in to_orgs + cc_orgs]
     try:
         validated = rules.validate_policy(
             dataclasses.replace(policy, audience_organisations=audience, audience_groups=[]),
@@ -264,9 +318,10 @@ def _send(
         [
             Participant(
                 exchange=exchange,
-                organisation=o,
+                organisation=routes[o.pk][0],
+                addressed_to=o,
+                routing=routes[o.pk][1],
                 role=role,
-                unit=units.get(o.pk, ""),
                 **_participant_copy(exchange),
             )
             for orgs, role in ((to_orgs, ParticipantRole.RECIPIENT), (cc_orgs, ParticipantRole.COPY))
@@ -287,6 +342,7 @@ def _send(
             "reference": exchange.reference,
             "recipients": [o.pk for o in to_orgs],
             "copy": [o.pk for o in cc_orgs],
+            "delivered_to": sorted(audience),
             "priority": priority,
             "attachments": [c[1] for c in checked],
         },
@@ -505,11 +561,17 @@ def exchange_close(*, actor: Any, exchange: Exchange, request: HttpRequest | Non
     return exchange
 
 
-def _add_forward_participant(exchange: Exchange, organisation: Any) -> None:
+def _add_forward_participant(exchange: Exchange, agency: Any) -> None:
+    organisation, routing = _route(agency)
     Participant.objects.get_or_create(
         exchange=exchange,
         organisation=organisation,
-        defaults={"role": ParticipantRole.FORWARDED, **_participant_copy(exchange)},
+        defaults={
+            "role": ParticipantRole.FORWARDED,
+            "addressed_to": agency,
+            "routing": routing,
+            **_participant_copy(exchange),
+        },
     )
     exchange.audience_organisations.add(organisation)
     for message in exchange.messages.all():
@@ -533,7 +595,8 @@ def exchange_forward(
     target = org_selectors.organisation_list().filter(pk=organisation_id, is_active=True).first()
     if target is None:
         raise ExchangeError({"organisation": f"unknown organisation {organisation_id}"})
-    if target.pk == exchange.owner_id or exchange.participants.filter(organisation=target).exists():
+    reached, _ = _route(target)
+    if reached.pk == exchange.owner_id or exchange.participants.filter(organisation=reached).exists():
         raise ExchangeError({"organisation": f"{target.name} already takes part in this exchange"})
     if target.is_partner and not exchange.legal_basis:
         raise ExchangeError(

@@ -80,6 +80,7 @@ def compose_view(request: HttpRequest) -> HttpResponse:
                 body=data["body"],
                 recipients=[int(x) for x in data["recipients"]],
                 copy_recipients=[int(x) for x in data["copy_recipients"]],
+                units=form.unit_map(),
                 priority=data["priority"],
                 crime_areas=list(data["crime_areas"]),
                 policy=form.policy(),

@@ -50,9 +50,18 @@ def drop_search_indexes(apps, schema_editor):
 
 
 def analyze(apps, schema_editor):
-    if schema_editor.connection.vendor in ("sqlite", "postgresql"):
-        for table in ("exchange_exchange", "exchange_participant", "exchange_message"):
-            schema_editor.execute(f"ANALYZE {table}")
+    """Statistics for the new indexes of a database that already holds exchanges, so that the
+    planner does not pick one blind next to stale statistics. Never on empty tables: statistics
+    that say "empty" would mislead the planner (and PostgreSQL's cached foreign-key checks) once
+    the tables fill up."""
+    if schema_editor.connection.vendor not in ("sqlite", "postgresql"):
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM exchange_participant LIMIT 1")
+        if cursor.fetchone() is None:
+            return
+    for table in ("exchange_exchange", "exchange_participant", "exchange_message"):
+        schema_editor.execute(f"ANALYZE {table}")
 
 
 class Migration(migrations.Migration):
