@@ -46,6 +46,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--match-sample", type=int, default=2000, help="matching jobs to time")
+    parser.add_argument("--workers", type=int, default=2, help="parsing processes (tcx import --workers)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="tcx-bench-"))
@@ -82,7 +83,9 @@ def main() -> int:
         mapping = {"id": "ref", "name": "name", "birthDate": "dob", "nationality": "nationality",
                    "passportNumber": "passport"}
         started = time.perf_counter()
-        report = import_file(actor=world.users["b_officer"], path=source, policy=Policy(), mapping=mapping)
+        report = import_file(
+            actor=world.users["b_officer"], path=source, policy=Policy(), mapping=mapping, workers=args.workers
+        )
         import_seconds = time.perf_counter() - started
         assert report.created == args.rows, report.summary
 
@@ -108,7 +111,7 @@ def main() -> int:
             latencies.append((time.perf_counter() - committed) * 1000)
             assert hit, "no hit for an identical record"
         figures = {
-            "db": args.db, "rows": args.rows,
+            "db": args.db, "rows": args.rows, "workers": args.workers,
             "import_records_per_s": round(args.rows / import_seconds),
             "import_seconds": round(import_seconds, 1),
             "match_jobs": ran, "match_jobs_per_s": round(ran / match_seconds, 1),

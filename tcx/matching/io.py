@@ -88,8 +88,18 @@ def _parse(record: Any, line: int) -> Row:
     return Row(line, entity=entity, warnings=entity.warnings, record=record)
 
 
-def read_jsonl(path: Path) -> Iterator[Row]:
-    """Read FollowTheMoney entities, one JSON object per line (blank lines skipped)."""
+@dataclass(slots=True)
+class RawRow:
+    """One input line before parsing: its number and its FollowTheMoney form, or the reason it
+    could not be read (malformed JSON, missing columns)."""
+
+    line: int
+    record: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def read_jsonl_records(path: Path) -> Iterator[RawRow]:
+    """Read FollowTheMoney entities, one JSON object per line (blank lines skipped), unparsed."""
     with path.open(encoding="utf-8-sig", errors="replace") as handle:
         for number, text in enumerate(handle, start=1):
             if not text.strip():
@@ -97,12 +107,12 @@ def read_jsonl(path: Path) -> Iterator[Row]:
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as exc:
-                yield Row(number, error=f"malformed JSON: {exc.msg} (column {exc.colno})")
+                yield RawRow(number, error=f"malformed JSON: {exc.msg} (column {exc.colno})")
                 continue
-            yield _parse(record, number)
+            yield RawRow(number, record=record)
 
 
-def read_csv(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[Row]:
+def read_csv_records(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[RawRow]:
     """Read a CSV file with a header row; ``mapping`` maps properties to column headers (when
     empty, headers must be property names). Multiple values in a cell are separated by ``;``."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
@@ -111,14 +121,14 @@ def read_csv(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> 
             c for c in mapping.values() if reader.fieldnames is not None and c not in reader.fieldnames
         ]
         if missing:
-            yield Row(1, error=f"columns not found in header: {', '.join(missing)}")
+            yield RawRow(1, error=f"columns not found in header: {', '.join(missing)}")
             return
         for row in reader:
-            yield _parse(_record_from_columns(row, mapping, reader.line_num, schema), reader.line_num)
+            yield RawRow(reader.line_num, record=_record_from_columns(row, mapping, reader.line_num, schema))
 
 
-def read_xlsx(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[Row]:
-    """Read the first sheet of an XLSX workbook (header in row 1) like :func:`read_csv`."""
+def read_xlsx_records(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[RawRow]:
+    """Read the first sheet of an XLSX workbook (header in row 1) like :func:`read_csv_records`."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
@@ -131,7 +141,7 @@ def read_xlsx(path: Path, mapping: Mapping[str, str], schema: str = "Person") ->
         names = [str(h).strip() if h is not None else "" for h in header]
         missing = [c for c in mapping.values() if c not in names]
         if missing:
-            yield Row(1, error=f"columns not found in header: {', '.join(missing)}")
+            yield RawRow(1, error=f"columns not found in header: {', '.join(missing)}")
             return
         for number, values in enumerate(rows, start=2):
             if values is None or all(v is None or str(v).strip() == "" for v in values):
@@ -140,18 +150,48 @@ def read_xlsx(path: Path, mapping: Mapping[str, str], schema: str = "Person") ->
             for key, value in row.items():
                 if hasattr(value, "isoformat"):
                     row[key] = value.isoformat()[:10]
-            yield _parse(_record_from_columns(row, mapping, number, schema), number)
+            yield RawRow(number, record=_record_from_columns(row, mapping, number, schema))
     finally:
         workbook.close()
+
+
+def read_records(
+    path: Path, mapping: Mapping[str, str] | None = None, schema: str = "Person"
+) -> Iterator[RawRow]:
+    """Read the rows of a ``.jsonl``/``.json``/``.ndjson``, ``.csv`` or ``.xlsx`` file, unparsed
+    (for callers that parse elsewhere — in worker processes, say)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv_records(path, mapping or {}, schema)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx_records(path, mapping or {}, schema)
+    return read_jsonl_records(path)
+
+
+def parse_row(raw: RawRow) -> Row:
+    """Parse one row read by :func:`read_records`."""
+    if raw.record is None:
+        return Row(raw.line, error=raw.error or "nothing to read")
+    return _parse(raw.record, raw.line)
+
+
+def read_jsonl(path: Path) -> Iterator[Row]:
+    """Read and parse FollowTheMoney entities, one JSON object per line."""
+    return map(parse_row, read_jsonl_records(path))
+
+
+def read_csv(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[Row]:
+    """Read and parse a CSV file (see :func:`read_csv_records`)."""
+    return map(parse_row, read_csv_records(path, mapping, schema))
+
+
+def read_xlsx(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[Row]:
+    """Read and parse the first sheet of an XLSX workbook (see :func:`read_xlsx_records`)."""
+    return map(parse_row, read_xlsx_records(path, mapping, schema))
 
 
 def read_entities(
     path: Path, mapping: Mapping[str, str] | None = None, schema: str = "Person"
 ) -> Iterator[Row]:
     """Read entities from a ``.jsonl``/``.json``/``.ndjson``, ``.csv`` or ``.xlsx`` file."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return read_csv(path, mapping or {}, schema)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, mapping or {}, schema)
-    return read_jsonl(path)
+    return map(parse_row, read_records(path, mapping, schema))

@@ -8,9 +8,13 @@ kept; rows are written in chunks, each chunk whole or not at all, with one audit
 from __future__ import annotations
 
 import codecs
+import collections
 import dataclasses
+import itertools
 import json
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +23,13 @@ from django.utils import timezone
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
-from tcx.matching import Entity, keys_for
-from tcx.matching.io import read_entities
+from tcx.matching import keys_for
+from tcx.matching.io import RawRow, parse_row, read_records
 from tcx.policy import rules
 from tcx.policy.rules import Policy
+from tcx.records import index as match_index
 from tcx.records import jobs
-from tcx.records.models import MatchJob, MatchKey, Record, RecordVersion
+from tcx.records.models import MatchJob, Record, RecordVersion
 from tcx.records.services import SCHEMATA, RecordError, _crime_areas, _editor_check, record_update
 
 CHUNK = 500
@@ -73,6 +78,67 @@ def check_file(path: Path) -> None:
             offset += len(chunk)
 
 
+@dataclasses.dataclass(slots=True)
+class Prepared:
+    """A row made ready to write: its record and match-index key hashes, or why it is refused.
+    Prepared in worker processes when the import has some (parsing is the costly part)."""
+
+    line: int
+    record: dict[str, Any] | None = None
+    error: str | None = None
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    caption: str = ""
+    hashes: list[int] = dataclasses.field(default_factory=list)
+
+
+def prepare(raw: RawRow) -> Prepared:
+    """Parse one row with the engine and check what only the row can tell."""
+    row = parse_row(raw)
+    if row.error or row.record is None or row.entity is None:
+        return Prepared(row.line, error=row.error or "nothing to import")
+    record = row.record
+    if record.get("schema") not in SCHEMATA:
+        return Prepared(row.line, error=f"unknown schema {record.get('schema')!r}")
+    if not (row.entity.names or row.entity.identifiers):
+        return Prepared(row.line, error="no name or identifier that can be matched")
+    return Prepared(
+        row.line,
+        record=record,
+        warnings=row.warnings,
+        caption=row.entity.caption[:300],
+        hashes=match_index.hash_keys(keys_for(row.entity)),
+    )
+
+
+def _prepare_chunk(rows: list[RawRow]) -> list[Prepared]:
+    return [prepare(raw) for raw in rows]
+
+
+def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def prepared_rows(
+    path: Path, mapping: dict[str, str] | None, schema: str, workers: int = 1
+) -> Iterator[Prepared]:
+    """The file's rows, prepared, in file order: in this process, or with ``workers`` forked
+    worker processes parsing chunks ahead of the writer (the CLI's ``--workers``). Forking is
+    only for a process that runs no other threads (the CLI, a benchmark), never a web server."""
+    raws = read_records(path, mapping, schema)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(prepare, raws)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending: collections.deque[Future[list[Prepared]]] = collections.deque()
+        for chunk in _chunks(raws, CHUNK):
+            pending.append(pool.submit(_prepare_chunk, chunk))
+            if len(pending) > 2 * workers:  # bounded read-ahead: memory stays flat on big files
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
 def import_file(
     *,
     actor: Any,
@@ -83,6 +149,7 @@ def import_file(
     crime_areas: list[str] | None = None,
     subject_role: str = "",
     progress: Callable[[int], Any] | None = None,
+    workers: int = 1,
 ) -> ImportReport:
     """Import a file into the actor's agency, every record with ``policy``."""
     _editor_check(actor)
@@ -90,22 +157,15 @@ def import_file(
     areas = _crime_areas(crime_areas or [])
     check_file(path)
     report = ImportReport()
-    chunk: list[tuple[int, dict[str, Any], Entity]] = []
+    chunk: list[Prepared] = []
     seen: set[str] = set()
-    for row in read_entities(path, mapping, schema):
+    for row in prepared_rows(path, mapping, schema, workers):
         if progress is not None:
             progress(1)
-        if row.error or row.record is None or row.entity is None:
+        if row.error or row.record is None:
             report.errors.append((row.line, row.error or "nothing to import"))
             continue
-        record = row.record
-        if record.get("schema") not in SCHEMATA:
-            report.errors.append((row.line, f"unknown schema {record.get('schema')!r}"))
-            continue
-        if not (row.entity.names or row.entity.identifiers):
-            report.errors.append((row.line, "no name or identifier that can be matched"))
-            continue
-        external_id = str(record.get("id") or "").strip()
+        external_id = str(row.record.get("id") or "").strip()
         if external_id.startswith("row-"):
             external_id = ""  # the file gave no id: the row cannot be recognised on re-import
         if external_id and external_id in seen:
@@ -113,7 +173,7 @@ def import_file(
             continue
         seen.add(external_id)
         report.warnings.extend((row.line, warning) for warning in row.warnings)
-        chunk.append((row.line, record, row.entity))
+        chunk.append(row)
         if len(chunk) >= CHUNK:
             _write_chunk(actor, chunk, policy, areas, subject_role, report)
             chunk = []
@@ -122,22 +182,102 @@ def import_file(
     return report
 
 
+def _reserve_ids(count: int) -> list[int] | None:
+    """Take ``count`` new record ids inside the current transaction (None: let the ORM do it).
+
+    On SQLite the transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so the
+    next ids are the table's highest; on PostgreSQL they come from the table's sequence."""
+    table = Record._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            sequence = "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)"
+            highest = f"SELECT MAX({sequence}, COALESCE((SELECT MAX(id) FROM {table}), 0))"  # noqa: S608
+            cursor.execute(highest, [table])
+            start = int(cursor.fetchone()[0]) + 1
+            return list(range(start, start + count))
+    return None
+
+
+@dataclasses.dataclass(slots=True)
+class _NewRecord:
+    external_id: str
+    schema: str
+    properties_json: str
+    caption: str
+    hashes: list[int]
+    pk: int = 0
+
+
+def _insert_records(template: Record, new: list[_NewRecord]) -> None:
+    """Insert records that differ from ``template`` only in their content, with
+    ``executemany``, and set their ids: the ORM's ``bulk_create`` builds and prepares every
+    field of every row, most of an import's time."""
+    ids = _reserve_ids(len(new))
+    if ids is None:  # another database: the ORM's way
+        shared = {
+            f.attname: getattr(template, f.attname) for f in Record._meta.concrete_fields if f.attname != "id"
+        }
+        records = [
+            Record(
+                **shared
+                | {
+                    "external_id": row.external_id,
+                    "schema": row.schema,
+                    "properties": json.loads(row.properties_json),
+                    "caption": row.caption,
+                    "indexed_keys": match_index.pack(row.hashes),
+                }
+            )
+            for row in new
+        ]
+        for row, record in zip(new, Record.objects.bulk_create(records), strict=True):
+            row.pk = record.pk
+        return
+    fields = Record._meta.concrete_fields
+    constant = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
+    rows: list[list[Any]] = []
+    for row, pk in zip(new, ids, strict=True):
+        row.pk = pk
+        varying: dict[str, Any] = {
+            "id": pk,
+            "schema": row.schema,
+            "properties": row.properties_json,
+            "caption": row.caption,
+            "external_id": row.external_id,
+            "indexed_keys": match_index.pack(row.hashes),
+        }
+        rows.append([varying[f.attname] if f.attname in varying else constant[f.attname] for f in fields])
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {Record._meta.db_table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
 @transaction.atomic
 def _write_chunk(
     actor: Any,
-    rows: list[tuple[int, dict[str, Any], Entity]],
+    rows: list[Prepared],
     policy: Policy,
     areas: list[Any],
     subject_role: str,
     report: ImportReport,
 ) -> None:
     owner = actor.organisation
-    ids = [r["id"] for _, r, _ in rows if r.get("id") and not str(r["id"]).startswith("row-")]
+    ids = [
+        str(r.record["id"])
+        for r in rows
+        if r.record is not None and r.record.get("id") and not str(r.record["id"]).startswith("row-")
+    ]
     existing = {r.external_id: r for r in Record.objects.filter(owner=owner, external_id__in=ids)}
     now = timezone.now()
-    new: list[Record] = []
-    entities: list[Any] = []
-    for _line, data, entity in rows:
+    new: list[_NewRecord] = []
+    for row in rows:
+        data = row.record or {}
         external_id = "" if str(data.get("id", "")).startswith("row-") else str(data.get("id", ""))
         current = existing.get(external_id) if external_id else None
         if current is not None:
@@ -151,83 +291,65 @@ def _write_chunk(
                 )
                 report.updated += 1
             continue
-        entities.append(entity)
-        new.append(
-            Record(
-                owner=owner,
-                schema=data["schema"],
-                properties=data["properties"],
-                caption=entity.caption[:300],
-                external_id=external_id,
-                subject_role=subject_role,
-                created_by=actor,
-                created_at=now,
-                updated_at=now,
-                tlp=policy.tlp,
-                handling_codes=policy.handling_codes,
-                handling_h3_text=policy.handling_h3_text,
-                evaluation_source=policy.evaluation_source,
-                evaluation_information=policy.evaluation_information,
-                legal_basis=policy.legal_basis,
-                review_date=policy.review_date,
-            )
-        )
+        properties_json = json.dumps(data["properties"], ensure_ascii=False)
+        new.append(_NewRecord(external_id, data["schema"], properties_json, row.caption, row.hashes))
     if not new:
         return
-    created = Record.objects.bulk_create(new, batch_size=CHUNK)  # ids come back on SQLite and PostgreSQL
+    template = Record(
+        owner=owner,
+        subject_role=subject_role,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+        tlp=policy.tlp,
+        handling_codes=policy.handling_codes,
+        handling_h3_text=policy.handling_h3_text,
+        evaluation_source=policy.evaluation_source,
+        evaluation_information=policy.evaluation_information,
+        legal_basis=policy.legal_basis,
+        review_date=policy.review_date,
+    )
+    _insert_records(template, new)
+    created = [row.pk for row in new]
     orgs_through = Record.audience_organisations.through
     groups_through = Record.audience_groups.through
     areas_through = Record.crime_areas.through
     orgs_through.objects.bulk_create(
         [
-            orgs_through(record_id=r.pk, organisation_id=o)
-            for r in created
+            orgs_through(record_id=pk, organisation_id=o)
+            for pk in created
             for o in policy.audience_organisations
         ]
     )
     groups_through.objects.bulk_create(
-        [groups_through(record_id=r.pk, sharinggroup_id=g) for r in created for g in policy.audience_groups]
+        [groups_through(record_id=pk, sharinggroup_id=g) for pk in created for g in policy.audience_groups]
     )
     areas_through.objects.bulk_create(
-        [areas_through(record_id=r.pk, crimearea_id=a.pk) for r in created for a in areas]
+        [areas_through(record_id=pk, crimearea_id=a.pk) for pk in created for a in areas]
     )
     # History, postings and jobs are many rows: written with executemany, not as ORM objects
     # (building ~20 model instances per record was most of an import's time).
-    postings = [
-        (k[:255], r.pk) for r, entity in zip(created, entities, strict=True) for k in keys_for(entity)
-    ]
-    key_table, job_table = MatchKey._meta.db_table, MatchJob._meta.db_table
+    job_table = MatchJob._meta.db_table
     version_table = RecordVersion._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {version_table} (record_id, version, change, schema, properties, caption, "  # noqa: S608
             "status, changed_by_id, changed_at) VALUES (%s, 1, 'imported', %s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    r.pk,
-                    r.schema,
-                    json.dumps(r.properties, ensure_ascii=False),
-                    r.caption,
-                    r.status,
-                    actor.pk,
-                    now,
-                )
-                for r in created
-            ],
+            [(r.pk, r.schema, r.properties_json, r.caption, template.status, actor.pk, now) for r in new],
         )
-        cursor.executemany(f"INSERT INTO {key_table} (key, record_id) VALUES (%s, %s)", postings)  # noqa: S608
         cursor.executemany(
             f"INSERT INTO {job_table} (record_id, version, status, attempts, created_at, error) "  # noqa: S608
             "VALUES (%s, 1, 'pending', 0, %s, '')",
-            [(r.pk, now) for r in created],
+            [(pk, now) for pk in created],
         )
+    match_index.index_new(((r.pk, r.hashes) for r in new), remember=False)
     report.created += len(created)
     audit.record(
         actor=actor,
         action=AuditAction.RECORD_IMPORTED,
         target_type="records.record",
         target_owner=owner,
-        data={"records": [r.pk for r in created]},
+        data={"records": created},
     )
     if jobs.inline():
         transaction.on_commit(jobs.run_pending)

@@ -1,23 +1,29 @@
 """The match index in the database: the engine's ``Index`` interface over the ``MatchKey`` table.
 
 Keys and weights come from ``tcx.matching.keys`` so the database ranks candidates exactly as the
-in-memory index does; works on SQLite and PostgreSQL alike.
+in-memory index does; works on SQLite and PostgreSQL alike. Postings hold 64-bit hashes of the
+keys; ``MatchKeyCount`` keeps each key's document frequency (and, under key ``TOTAL``, the number
+of indexed records), updated in the same transaction as the postings, in key order (so that
+concurrent writers on PostgreSQL lock the counters in the same order and never deadlock).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import heapq
 import json
 import threading
-from collections import OrderedDict, defaultdict
+from array import array
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 
-from django.db.models import Count
+from django.db import connection
 
 from tcx.matching import Entity, EntityError, Index, keys_for, parse_entity, plan
 from tcx.matching.keys import SCAN_BUDGET
-from tcx.records.models import MatchKey, Record, RecordStatus
+from tcx.records.models import MatchKey, MatchKeyCount, Record, RecordStatus
 
 _CACHE_SIZE = 50_000
 _MISSING = object()
@@ -50,29 +56,143 @@ def entity_of(record: Record) -> Entity | None:
     return dataclasses.replace(cached, id=str(record.pk))
 
 
+TOTAL = 0  # the MatchKeyCount row that counts the indexed records
+
+
+def key_hash(key: str) -> int:
+    """The stored form of a blocking key: a signed 64-bit hash (never ``TOTAL``)."""
+    value = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+    return value or 1
+
+
+def hash_keys(keys: Iterable[str]) -> list[int]:
+    """The distinct stored forms of a record's keys, in order."""
+    return sorted({key_hash(key) for key in keys})
+
+
+def pack(hashes: Sequence[int]) -> bytes:
+    """``Record.indexed_keys``: the hashes as signed 64-bit integers."""
+    return array("q", hashes).tobytes()
+
+
+def unpack(data: bytes | memoryview | None) -> list[int]:
+    keys = array("q")
+    if data:
+        keys.frombytes(bytes(data))
+    return keys.tolist()
+
+
+def _change_counts(counts: Counter[int]) -> None:
+    """Add ``counts`` (negative to remove) to the keys' document frequencies, in key order."""
+    table = connection.ops.quote_name(MatchKeyCount._meta.db_table)
+    rows = sorted((key, n) for key, n in counts.items() if n)
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (key, records) VALUES (%s, %s) "  # noqa: S608
+            f"ON CONFLICT (key) DO UPDATE SET records = {table}.records + excluded.records",
+            rows,
+        )
+        gone = [key for key, n in rows if n < 0 and key != TOTAL]
+        for start in range(0, len(gone), 500):
+            part = gone[start : start + 500]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE records <= 0 AND key IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                part,
+            )
+
+
+def index_new(items: Iterable[tuple[int, Sequence[int]]], *, remember: bool = True) -> int:
+    """Index records that have no postings yet: ``(record id, key hashes)`` pairs (see
+    :func:`hash_keys`), written with ``executemany``; ``remember`` stores the hashes on the
+    records (an import writes them with the record). Returns the number of postings written."""
+    table = connection.ops.quote_name(MatchKey._meta.db_table)
+    postings: list[tuple[int, int]] = []
+    remembered: list[tuple[bytes, int]] = []
+    counts: Counter[int] = Counter()
+    for record_id, hashes in items:
+        if not hashes:
+            continue
+        postings.extend((h, record_id) for h in hashes)
+        remembered.append((pack(hashes), record_id))
+        counts.update(hashes)
+        counts[TOTAL] += 1
+    if postings:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {table} (key, record_id) VALUES (%s, %s)", postings)  # noqa: S608
+            if remember:
+                cursor.executemany(
+                    f"UPDATE {Record._meta.db_table} SET indexed_keys = %s WHERE id = %s",  # noqa: S608
+                    remembered,
+                )
+        _change_counts(counts)
+    return len(postings)
+
+
+def unindex(record_ids: Sequence[int]) -> int:
+    """Remove the records' postings; return how many records had some."""
+    table = connection.ops.quote_name(MatchKey._meta.db_table)
+    counts: Counter[int] = Counter()
+    postings: list[tuple[int, int]] = []
+    owners = []
+    for record_id, data in Record.objects.filter(pk__in=record_ids).values_list("pk", "indexed_keys"):
+        hashes = unpack(data)
+        if hashes:
+            owners.append(record_id)
+            postings.extend((h, record_id) for h in hashes)
+            counts.update(dict.fromkeys(hashes, -1))
+    if not owners:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {table} WHERE key = %s AND record_id = %s", postings)  # noqa: S608
+    Record.objects.filter(pk__in=owners).update(indexed_keys=b"")
+    counts[TOTAL] -= len(owners)
+    _change_counts(counts)
+    return len(owners)
+
+
+def rebuild(records: Iterable[Record]) -> int:
+    """Empty the index and index ``records`` again (``tcx reindex``); returns how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(MatchKey._meta.db_table)}")  # noqa: S608
+    MatchKeyCount.objects.all().delete()
+    Record.objects.exclude(indexed_keys=b"").update(indexed_keys=b"")
+    count = 0
+    batch: list[tuple[int, list[int]]] = []
+    for record in records:
+        entity = entity_of(record)
+        if entity is not None:
+            batch.append((record.pk, hash_keys(keys_for(entity))))
+            count += 1
+        if len(batch) >= 500:
+            index_new(batch)
+            batch = []
+    index_new(batch)
+    return count
+
+
 class DatabaseIndex(Index):
-    """Postings ``(key, record)`` in a table; document frequencies counted by the database."""
+    """Postings ``(key hash, record)`` in a table, document frequencies in another."""
 
     def __init__(self, budget: int = SCAN_BUDGET) -> None:
         self.budget = budget
 
     def add(self, entity: Entity) -> None:
         record_id = int(entity.id)
-        MatchKey.objects.filter(record_id=record_id).delete()
-        MatchKey.objects.bulk_create(
-            [MatchKey(key=key[:255], record_id=record_id) for key in keys_for(entity)], batch_size=500
-        )
+        unindex([record_id])
+        index_new([(record_id, hash_keys(keys_for(entity)))])
 
     def remove(self, entity_id: str) -> bool:
-        deleted, _ = MatchKey.objects.filter(record_id=int(entity_id)).delete()
-        return deleted > 0
+        return unindex([int(entity_id)]) > 0
 
     def get(self, entity_id: str) -> Entity | None:
         record = Record.objects.filter(pk=int(entity_id), status=RecordStatus.ACTIVE).first()
         return entity_of(record) if record else None
 
     def __len__(self) -> int:
-        return MatchKey.objects.values("record_id").distinct().count()
+        row = MatchKeyCount.objects.filter(key=TOTAL).values_list("records", flat=True).first()
+        return max(row or 0, 0)
 
     def candidate_entities(self, query: Entity, n: int) -> list[tuple[Entity, float]]:
         """The candidates' entities, fetched in one query."""
@@ -90,14 +210,19 @@ class DatabaseIndex(Index):
         return out
 
     def candidates(self, query: Entity, n: int) -> list[tuple[str, float]]:
-        keys = [key[:255] for key in keys_for(query)]
-        if not keys:
+        hashes = {key_hash(key): key for key in keys_for(query)}
+        if not hashes:
             return []
-        df = dict(
-            MatchKey.objects.filter(key__in=keys).values_list("key").annotate(count=Count("pk")).order_by()
-        )
-        total = Record.objects.filter(status=RecordStatus.ACTIVE).count() or 1
-        weights = {key: weight for key, weight, scan in plan(keys, df, total, self.budget) if scan}
+        counts = dict(MatchKeyCount.objects.filter(key__in=[*hashes, TOTAL]).values_list("key", "records"))
+        total = max(counts.pop(TOTAL, 0), 1)
+        df = {hashes[h]: c for h, c in counts.items() if h in hashes}
+        weights = {
+            key_hash(key): weight
+            for key, weight, scan in plan(list(hashes.values()), df, total, self.budget)
+            if scan
+        }
+        if not weights:
+            return []
         scores: dict[int, float] = defaultdict(float)
         for key, record_id in MatchKey.objects.filter(key__in=list(weights)).values_list("key", "record_id"):
             scores[record_id] += weights[key]

@@ -3,6 +3,8 @@ the database, matching jobs, matches between records, and release requests behin
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,6 +59,9 @@ class Record(Shareable):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # the key hashes posted for this record in the match index (tcx.records.index), packed as
+    # signed 64-bit integers: its postings are found and removed by primary key
+    indexed_keys = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -71,6 +76,15 @@ class Record(Shareable):
 
     def __str__(self) -> str:
         return f"{self.schema} {self.caption}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``indexed_keys`` belongs to the match index, which writes it itself: a record loaded
+        # before it was indexed must not blank it when saved.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "indexed_keys"
+            ]
+        super().save(*args, **kwargs)
 
     def as_entity(self) -> dict[str, object]:
         """The FollowTheMoney form the matching engine reads."""
@@ -137,16 +151,36 @@ class RecordLink(models.Model):
 
 
 class MatchKey(models.Model):
-    """A posting of the match index: one blocking key of one active record."""
+    """A posting of the match index: one blocking key of one active record.
 
-    key = models.CharField(max_length=255)
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="match_keys")
+    Keys are stored as 64-bit hashes (``tcx.records.index.key_hash``): a fixed-width integer is
+    several times smaller and faster to write and search than the key text, and a collision
+    (odds 2⁻⁶⁴ per pair of keys) can only add a candidate, which the scorer judges. The table
+    is its primary key ``(key, record)`` (on SQLite a ``WITHOUT ROWID`` table): one B-tree to
+    write per posting, read in key order. A record's postings are found from the keys it
+    remembers (``Record.indexed_keys``), so there is no index on ``record``; records are never
+    deleted (they are archived), and no database constraint is checked on each posting."""
 
-    class Meta:
-        indexes = [models.Index(fields=["key", "record"])]
+    pk = models.CompositePrimaryKey("key", "record")
+    key = models.BigIntegerField()
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="match_keys", db_index=False, db_constraint=False
+    )
 
     def __str__(self) -> str:
         return f"{self.key} → {self.record_id}"
+
+
+class MatchKeyCount(models.Model):
+    """How many indexed records hold a key (its document frequency), kept current with the
+    postings so that ranking a query's keys is a few primary-key lookups, not a count over the
+    postings. The row of key 0 (``tcx.records.index.TOTAL``) counts the indexed records."""
+
+    key = models.BigIntegerField(primary_key=True)
+    records = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.records}"
 
 
 class JobStatus(models.TextChoices):

@@ -23,6 +23,7 @@ from tcx.matching import Matcher, screen_one
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
 from tcx.policy.rules import Action, NotFound, Policy
+from tcx.records import index as match_index
 from tcx.records import jobs
 from tcx.records.index import DatabaseIndex, entity_of
 from tcx.records.models import (
@@ -244,17 +245,15 @@ def _index(record: Record) -> None:
 
 def reindex(*, progress: Any = None) -> int:
     """Rebuild the match index from the active records (``tcx reindex``)."""
-    count = 0
-    with transaction.atomic():
-        from tcx.records.models import MatchKey
 
-        MatchKey.objects.all().delete()
+    def active() -> Any:
         for record in Record.objects.filter(status=RecordStatus.ACTIVE).iterator(chunk_size=500):
-            _index(record)
-            count += 1
             if progress is not None:
                 progress(1)
-    return count
+            yield record
+
+    with transaction.atomic():
+        return match_index.rebuild(active())
 
 
 def match_record(record: Record) -> None:

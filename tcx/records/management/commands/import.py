@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,19 @@ class Command(BaseCommand):
         parser.add_argument("--legal-basis", default="")
         parser.add_argument("--crime-area", action="append", default=[])
         parser.add_argument("--role", default="", help="subject role: suspect, victim, ...")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="processes that parse rows while this one writes (default: up to 2; 1 parses here)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from tcx.organisations.selectors import sharing_group_list
 
         path: Path = options["file"]
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1")
         if not path.exists():
             raise CommandError(f"no such file: {path}")
         actor = user_by_username(username=options["username"])
@@ -71,6 +80,7 @@ class Command(BaseCommand):
                     crime_areas=options["crime_area"],
                     subject_role=options["role"],
                     progress=bar.update,
+                    workers=options["workers"],
                 )
             except (RecordError, PolicyError) as exc:
                 raise CommandError(str(exc)) from exc
