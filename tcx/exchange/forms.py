@@ -81,7 +81,7 @@ class ComposeForm(PolicyFields):
         required=False,
         label="Units (optional)",
         widget=forms.SelectMultiple(attrs={"size": 3}),
-        help_text="a unit of an agency above receives it there; otherwise the agency's national contact point",
+        help_text="a unit of an agency above receives it there; else the agency's national contact point",
     )
 
     def __init__(self, *args: Any, own_organisation_id: int | None = None, **kwargs: Any) -> None:

@@ -120,7 +120,7 @@ def test_a_bad_unit_is_a_clear_error_and_sends_nothing(world, thai_units, units,
 
 
 def test_two_recipients_reaching_one_organisation_is_an_error(world, thai_units):
-    desk, _, _ = thai_units
+    desk = thai_units[0]
     with pytest.raises(services.ExchangeError) as error:
         _send(world, recipients=[world.agency_b.pk, desk.pk])
     assert "name it once" in error.value.errors["recipients"]
@@ -142,7 +142,7 @@ def test_api_unit_errors_name_the_field(world, thai_units):
 
 
 def test_compose_page_names_a_unit(world, thai_units):
-    desk, cyber, people = thai_units
+    _desk, cyber, people = thai_units
     client = sign_in(Client(), world.users["a_officer"])
     response = client.post(
         "/exchange/new/",
@@ -160,7 +160,7 @@ def test_compose_page_names_a_unit(world, thai_units):
 
 
 def test_a_forward_to_an_agency_reaches_its_contact_point(world, thai_units):
-    desk, _, people = thai_units
+    desk, _cyber, people = thai_units
     exchange = _send(world, recipients=[world.agency_c.pk])
     services.exchange_forward(
         actor=world.users["a_officer"], exchange=exchange, organisation_id=world.agency_b.pk
