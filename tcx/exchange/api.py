@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from tcx.api.problems import ApiProblem
 from tcx.api.schemas import StrictInput
@@ -131,10 +131,21 @@ class ExchangeOut(Schema):
     handling_codes: list[str]
 
 
+class LinkedRecordOut(Schema):
+    id: int
+    schema_: str = Field(alias="schema")
+    caption: str
+    owner: str
+    tlp: str
+    handling_codes: list[str]
+
+
 class ThreadOut(ExchangeOut):
     participants: list[ParticipantOut]
     messages: list[MessageOut]
+    # only the linked records the caller may see (tcx.records' policy); the others are left out
     linked_record_ids: list[int]
+    linked_records: list[LinkedRecordOut]
 
 
 class ForwardOut(Schema):
@@ -226,7 +237,10 @@ def _message_out(message: Message) -> dict[str, Any]:
 def _thread_out(request: HttpRequest, exchange: Exchange) -> dict[str, Any]:
     actor: Any = request.user
     messages = selectors.thread_messages(actor=actor, exchange=exchange)
-    services.exchange_mark_read(actor=actor, exchange=exchange, messages=messages, request=request)
+    records = selectors.linked_records(actor=actor, exchange=exchange)
+    services.exchange_mark_read(
+        actor=actor, exchange=exchange, messages=messages, records=records, request=request
+    )
     messages = selectors.thread_messages(actor=actor, exchange=exchange)
     return {
         **_exchange_out(exchange),
@@ -244,7 +258,18 @@ def _thread_out(request: HttpRequest, exchange: Exchange) -> dict[str, Any]:
             for p in selectors.participants_of(actor=actor, exchange=exchange)
         ],
         "messages": [_message_out(m) for m in messages],
-        "linked_record_ids": exchange.linked_record_ids if exchange.owner_id == actor.organisation_id else [],
+        "linked_record_ids": [r.pk for r in records],
+        "linked_records": [
+            {
+                "id": r.pk,
+                "schema": r.schema,
+                "caption": r.caption,
+                "owner": r.owner.name,
+                "tlp": r.tlp,
+                "handling_codes": list(r.handling_codes or []),
+            }
+            for r in records
+        ],
     }
 
 
@@ -325,7 +350,12 @@ def send_exchange_multipart(
     return _send(request, parsed, uploads)
 
 
-@router.get("/exchanges/{exchange_id}", response=ThreadOut, summary="The thread (read receipts and audit)")
+@router.get(
+    "/exchanges/{exchange_id}",
+    response=ThreadOut,
+    by_alias=True,
+    summary="The thread (read receipts and audit)",
+)
 def get_exchange(request: HttpRequest, exchange_id: int) -> Any:
     exchange = selectors.access_exchange(actor=request.user, exchange_id=exchange_id)
     return _thread_out(request, exchange)

@@ -63,7 +63,16 @@ class PolicyFields(forms.Form):
 
 
 class ComposeForm(PolicyFields):
-    field_order = ["subject", "recipients", "copy_recipients", "units", "priority", "crime_areas", "body"]
+    field_order = [
+        "subject",
+        "recipients",
+        "copy_recipients",
+        "units",
+        "priority",
+        "crime_areas",
+        "body",
+        "linked_record_ids",
+    ]
     subject = forms.CharField(max_length=300)
     recipients = forms.MultipleChoiceField(
         label="To (agencies)", widget=forms.SelectMultiple(attrs={"size": 6})
@@ -77,6 +86,11 @@ class ComposeForm(PolicyFields):
         help_text="answer deadline: urgent 8 hours, normal 7 days, routine 30 days",
     )
     crime_areas = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    linked_record_ids = forms.CharField(
+        required=False,
+        label="Linked records (optional)",
+        help_text="record numbers, separated by commas; each must be a record you can see",
+    )
     units = forms.MultipleChoiceField(
         required=False,
         label="Units (optional)",
@@ -95,6 +109,14 @@ class ComposeForm(PolicyFields):
             (str(o.pk), f"{o.name} — {o.parent.display_name}") for o in active if o.parent_id and o.parent
         ]
         self.fields["crime_areas"].choices = [(a.code, a.name) for a in org_selectors.crime_area_list()]  # type: ignore[attr-defined]
+
+    def clean_linked_record_ids(self) -> list[int]:
+        text = self.cleaned_data.get("linked_record_ids") or ""
+        parts = [p.strip().lstrip("#") for p in text.replace(";", ",").split(",") if p.strip()]
+        bad = [p for p in parts if not p.isdigit()]
+        if bad:
+            raise forms.ValidationError(f"not a record number: {', '.join(bad)}")
+        return [int(p) for p in parts]
 
     def unit_map(self) -> dict[int, int]:
         """The units chosen, by the agency they belong to (the service checks it is a recipient)."""

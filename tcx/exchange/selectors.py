@@ -9,6 +9,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -188,6 +189,21 @@ def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> Quer
     elif text:
         queryset = queryset.filter(_text_matches(actor=actor, text=text))
     return queryset.select_related("owner__country").order_by(*order)
+
+
+def linked_records(*, actor: Any, exchange: Exchange) -> list[Any]:
+    """The records linked to the exchange that the actor may see, in the order they were linked.
+
+    Each is resolved through ``tcx.records`` with the reader as actor, so the records' own
+    policy decides: a record the reader may not see is left out, with no trace that it is there.
+    """
+    ids = list(exchange.linked_record_ids or [])
+    if not ids or not apps.is_installed("tcx.records") or not rules.is_visible(exchange, actor):
+        return []
+    from tcx.records import selectors as record_selectors
+
+    found = {r.pk: r for r in record_selectors.record_list(actor=actor).filter(pk__in=ids)}
+    return [found[record_id] for record_id in ids if record_id in found]
 
 
 def participants_of(*, actor: Any, exchange: Exchange) -> list[Participant]:

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -191,6 +192,24 @@ def _attach(message: Message, checked: list[tuple[Upload, str, str]], written: l
         )
 
 
+def _check_linked_records(actor: Any, ids: list[int], errors: dict[str, str]) -> list[int]:
+    """The ids of records the sender links, each one a record the sender may see."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    if not apps.is_installed("tcx.records"):
+        errors["linked_record_ids"] = "this node has no records to link"
+        return []
+    from tcx.records import selectors as record_selectors
+
+    seen = set(record_selectors.record_list(actor=actor).filter(pk__in=ids).values_list("pk", flat=True))
+    missing = [i for i in ids if i not in seen]
+    if missing:
+        # "not found" for a record the sender may not see as for one that does not exist.
+        errors["linked_record_ids"] = f"record(s) not found: {missing}"
+    return ids
+
+
 def _check_body(body: str, errors: dict[str, str]) -> str:
     body = (body or "").strip()
     limit = int(getattr(settings, "TCX_EXCHANGE_MAX_BODY_CHARS", DEFAULT_MAX_BODY_CHARS))
@@ -287,6 +306,7 @@ def _send(
     areas = list(org_selectors.crime_area_list().filter(code__in=crime_areas))
     if len(areas) != len(set(crime_areas)):
         errors["crime_areas"] = f"unknown crime area(s): {sorted(set(crime_areas) - {a.code for a in areas})}"
+    linked = _check_linked_records(actor, linked_record_ids, errors)
     checked = _store_files(attachments, errors)
     audience = [routes[o.pk][0].pk if o.pk in routes else o.pk for o in to_orgs + cc_orgs]
     try:
@@ -310,7 +330,7 @@ def _send(
         created_at=now,
         updated_at=now,
         deadline_at=deadline_for(priority, sent_at=now),
-        linked_record_ids=sorted(set(linked_record_ids)),
+        linked_record_ids=linked,
     )
     rules.apply_policy(exchange, validated)
     exchange.crime_areas.set(areas)
@@ -345,6 +365,7 @@ def _send(
             "delivered_to": sorted(audience),
             "priority": priority,
             "attachments": [c[1] for c in checked],
+            "linked_records": linked,
         },
     )
     return exchange
@@ -458,10 +479,16 @@ def _reply(
 
 @transaction.atomic
 def exchange_mark_read(
-    *, actor: Any, exchange: Exchange, messages: list[Message], request: HttpRequest | None = None
+    *,
+    actor: Any,
+    exchange: Exchange,
+    messages: list[Message],
+    records: list[Any] | None = None,
+    request: HttpRequest | None = None,
 ) -> None:
     """Record that ``actor`` read the thread: receipts for the messages of other agencies, the
-    read in the audit log, and delivery when a recipient agency first opens it."""
+    read in the audit log (and a read of each linked record shown, for its owner to see), and
+    delivery when a recipient agency first opens it."""
     audit.record(
         actor=actor,
         action=AuditAction.EXCHANGE_READ,
@@ -469,6 +496,14 @@ def exchange_mark_read(
         request=request,
         data={"reference": exchange.reference, "messages": [m.pk for m in messages]},
     )
+    for record in records or []:
+        audit.record(
+            actor=actor,
+            action=AuditAction.RECORD_VIEWED,
+            target=record,
+            request=request,
+            data={"via": "exchange", "exchange": exchange.pk, "reference": exchange.reference},
+        )
     foreign = [m for m in messages if m.owner_id != actor.organisation_id]
     if foreign:
         seen = set(

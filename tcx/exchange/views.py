@@ -81,6 +81,7 @@ def compose_view(request: HttpRequest) -> HttpResponse:
                 recipients=[int(x) for x in data["recipients"]],
                 copy_recipients=[int(x) for x in data["copy_recipients"]],
                 units=form.unit_map(),
+                linked_record_ids=data["linked_record_ids"],
                 priority=data["priority"],
                 crime_areas=list(data["crime_areas"]),
                 policy=form.policy(),
@@ -119,7 +120,7 @@ def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dic
         ),
         "forward_form": ForwardForm(),
         "forwards": selectors.forwards_of(actor=actor, exchange=exchange),
-        "linked_record_ids": exchange.linked_record_ids if is_sender else [],
+        "linked_records": selectors.linked_records(actor=actor, exchange=exchange),
     }
 
 
@@ -128,7 +129,10 @@ def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     actor = _operational(request)
     exchange = _exchange(actor, exchange_id)
     messages_ = selectors.thread_messages(actor=actor, exchange=exchange)
-    services.exchange_mark_read(actor=actor, exchange=exchange, messages=messages_, request=request)
+    records = selectors.linked_records(actor=actor, exchange=exchange)
+    services.exchange_mark_read(
+        actor=actor, exchange=exchange, messages=messages_, records=records, request=request
+    )
     exchange.refresh_from_db()
     return render(request, "exchange/thread.html", _thread_context(request, actor, exchange))
 
