@@ -18,5 +18,6 @@ urlpatterns = [
     path("notifications/", views.notification_list_view, name="notifications"),
     path("notifications/read/", views.notifications_read_view, name="notifications_read"),
     path("badge/", views.badge_view, name="badge"),
+    path("badge/nav/", views.nav_badge_view, name="nav_badge"),
     path("measures/", views.measures_view, name="measures"),
 ]

@@ -315,6 +315,23 @@ def badge_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def nav_badge_view(request: HttpRequest) -> HttpResponse:
+    """The Exchange entry's badge in the navigation of every page (HTMX, after the page loads):
+    unread notifications and overdue requests to the agency."""
+    actor = _operational(request)
+    overdue = selectors.waiting_counts(actor=actor)["overdue"]
+    return render(
+        request,
+        "exchange/partials/nav_badge.html",
+        {
+            "unread": selectors.unread_notification_count(actor=actor),
+            "overdue": overdue,
+            "overdue_label": selectors.count_label(overdue),
+        },
+    )
+
+
+@login_required
 def measures_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     measure = selectors.service_measures(actor=actor)

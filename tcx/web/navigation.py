@@ -13,6 +13,9 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str] | None = None  # None: every signed-in person
+    # an HTMX partial that fills the entry's badge after the page has loaded (its own request,
+    # so no page pays for another app's counts)
+    badge: str | None = None
 
 
 ALL_OPERATIONAL = frozenset({"officer", "analyst", "supervisor", "partner_liaison"})
@@ -25,7 +28,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Home", "web:home"),
     NavItem("Records", "records:list", ALL_OPERATIONAL),
     NavItem("Hits", "records:hits", ALL_OPERATIONAL),
-    NavItem("Exchange", "exchange:inbox", ALL_OPERATIONAL),
+    NavItem("Exchange", "exchange:inbox", ALL_OPERATIONAL, badge="exchange:nav_badge"),
     NavItem("Releases", "records:releases", frozenset({"supervisor"})),
     NavItem("Roadmap", "roadmap:index", ROADMAP_ROLES),
     NavItem("Meetings", "roadmap:meetings", ROADMAP_ROLES),
@@ -49,7 +52,13 @@ def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # an app that is not installed on this node
             continue
-        items.append({"label": item.label, "url": url, "current": False})
+        badge_url = None
+        if item.badge:
+            try:
+                badge_url = reverse(item.badge)
+            except NoReverseMatch:
+                badge_url = None
+        items.append({"label": item.label, "url": url, "current": False, "badge_url": badge_url})
     # the current entry is the one with the longest URL the path starts with
     urls = [str(i["url"]) for i in items]
     matching = [n for n, url in enumerate(urls) if (path == url if url == "/" else path.startswith(url))]

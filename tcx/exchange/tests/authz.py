@@ -127,6 +127,7 @@ CASES = [
     Case("exchange:notifications", expect=NON_OPERATIONAL),
     Case("exchange:notifications_read", method="POST", default=302, expect=NON_OPERATIONAL),
     Case("exchange:badge", expect=NON_OPERATIONAL),
+    Case("exchange:nav_badge", setup=_setup, expect=NON_OPERATIONAL),
     Case("exchange:measures", expect=SUPERVISORS),
     Case("api:list_exchanges", setup=_setup),
     Case("api:send_exchange", method="POST", body=_new, default=201, expect=API_NON_OPERATIONAL),

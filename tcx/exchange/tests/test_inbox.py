@@ -136,3 +136,21 @@ def test_inbox_page_shows_capped_counts(world, monkeypatch):
     monkeypatch.setattr(selectors, "COUNT_LIMIT", 1)
     page = sign_in(Client(), world.users["b_officer"]).get("/exchange/").content.decode()
     assert "1+ open received" in page
+
+
+def test_every_page_carries_the_exchange_badge_for_operational_people(world):
+    from django.test import Client
+
+    from tcx.testing import sign_in
+
+    exchange = _send(world)
+    Exchange.objects.filter(pk=exchange.pk).update(deadline_at=exchange.created_at)
+    Participant.objects.filter(exchange=exchange).update(deadline_at=exchange.created_at)
+    b = sign_in(Client(), world.users["b_officer"])
+    home = b.get("/organisations/").content.decode()
+    assert 'hx-get="/exchange/badge/nav/"' in home
+    badge = b.get("/exchange/badge/nav/").content.decode()
+    assert "1 overdue" in badge
+    admin = sign_in(Client(), world.users["a_admin"])
+    assert "/exchange/badge/nav/" not in admin.get("/organisations/").content.decode()
+    assert admin.get("/exchange/badge/nav/").status_code == 404
