@@ -290,3 +290,59 @@ class ReleaseRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == ReleaseStatus.PENDING and timezone.now() > self.deadline
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportRun(models.Model):
+    """A file uploaded on the import page, imported in the background with its progress.
+
+    The file waits under ``TCX_DATA_DIR/imports`` until it is imported. Imports are idempotent
+    by owner + external id, so a run whose process died is simply run again from the start."""
+
+    owner = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=255, help_text="the name of the uploaded file")
+    stored_as = models.CharField(max_length=255)
+    options = models.JSONField(default=dict, help_text="mapping, schema, policy, crime areas, role")
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(
+        default=0, help_text="rows in the file (estimated before reading)"
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    warned = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, help_text="[line, reason] of the first rejected rows")
+    warnings = models.JSONField(default=list, help_text="[line, warning] of the first rows with warnings")
+    failure = models.TextField(blank=True)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "lease_until"])]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.file_name}: {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_read * 100 // self.rows_total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

@@ -14,6 +14,7 @@ from tcx.policy.rules import NotFound
 from tcx.records.index import DatabaseIndex
 from tcx.records.models import (
     HitDisclosure,
+    ImportRun,
     Match,
     MatchKind,
     MatchStatus,
@@ -177,3 +178,17 @@ def record_links(*, actor: Any, record: Record) -> list[Any]:
         for link in links
         if rules.is_visible(link.source, actor) and rules.is_visible(link.target, actor)
     ]
+
+
+def import_runs(*, actor: Any) -> QuerySet[ImportRun]:
+    """The imports of the actor's agency, newest first (its editors'; nobody else's)."""
+    if not rules.sees_operational_data(actor) or actor.role not in rules.EDITOR_ROLES:
+        return ImportRun.objects.none()
+    return ImportRun.objects.filter(owner=actor.organisation).select_related("created_by").order_by("-pk")
+
+
+def access_import_run(*, actor: Any, run_id: int) -> ImportRun:
+    run = import_runs(actor=actor).filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(f"import {run_id} not found")
+    return run

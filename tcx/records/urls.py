@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.record_list_view, name="list"),
     path("new/", views.record_create_view, name="create"),
     path("import/", views.record_import_view, name="import"),
+    path("import/<int:run_id>/", views.record_import_run_view, name="import_run"),
     path("export/", views.record_export_view, name="export"),
     path("<int:record_id>/", views.record_detail_view, name="detail"),
     path("<int:record_id>/edit/", views.record_edit_view, name="edit"),

@@ -220,49 +220,54 @@ def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_import_view(request: HttpRequest) -> HttpResponse:
-    import tempfile
-    from pathlib import Path
-
+    """Upload a file: it is queued and imported in the background; the run's page shows progress."""
     from tcx.matching.io import parse_mapping
-    from tcx.records.importing import import_file
+    from tcx.records import import_runs
 
     actor = _operational(request)
     if actor.role not in rules.EDITOR_ROLES:
         raise Http404("not found")
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
         try:
             mapping = parse_mapping(form.cleaned_data["mapping"])
-            if suffix not in (".jsonl", ".ndjson", ".json", ".csv", ".xlsx"):
-                raise ValueError(f"cannot import a {suffix or 'nameless'} file; use .jsonl, .csv or .xlsx")
         except ValueError as exc:
-            form.add_error(None, str(exc))
+            form.add_error("mapping", str(exc))
         else:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / f"upload{suffix}"
-                with path.open("wb") as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-                policy = rules.Policy(
-                    tlp=form.cleaned_data["tlp"],
-                    audience_groups=[int(g) for g in form.cleaned_data["audience_groups"]],
-                    legal_basis=form.cleaned_data["legal_basis"],
+            policy = rules.Policy(
+                tlp=form.cleaned_data["tlp"],
+                audience_groups=[int(g) for g in form.cleaned_data["audience_groups"]],
+                legal_basis=form.cleaned_data["legal_basis"],
+            )
+            try:
+                run = import_runs.queue(
+                    actor=actor,
+                    upload=form.cleaned_data["file"],
+                    policy=policy,
+                    mapping=mapping,
+                    schema=form.cleaned_data["schema"],
                 )
-                try:
-                    report = import_file(
-                        actor=actor,
-                        path=path,
-                        policy=policy,
-                        mapping=mapping,
-                        schema=form.cleaned_data["schema"],
-                    )
-                except (services.RecordError, rules.PolicyError) as exc:
-                    for field, message in exc.errors.items():
-                        form.add_error(field if field in form.fields else None, message)
-    return render(request, "records/import.html", {"form": form, "report": report})
+            except (services.RecordError, rules.PolicyError) as exc:
+                for field, message in exc.errors.items():
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                return redirect("records:import_run", run_id=run.pk)
+    runs = selectors.import_runs(actor=actor)[:10]
+    return render(request, "records/import.html", {"form": form, "runs": runs})
+
+
+@login_required
+def record_import_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    """An import's progress and, when it is done, its report (HTMX polls the status part)."""
+    actor = _operational(request)
+    try:
+        run = selectors.access_import_run(actor=actor, run_id=run_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    template = (
+        "records/partials/import_run.html" if request.headers.get("HX-Request") else "records/import_run.html"
+    )
+    return render(request, template, {"run": run})
 
 
 @login_required

@@ -47,6 +47,24 @@ def _k(name: str, key: str) -> Any:
     return build
 
 
+def _import_run(world: World) -> dict[str, int]:
+    """A finished import of agency B (its page shows counts and rejected rows)."""
+    if "import_run" not in world.extra:
+        from tcx.records.models import ImportRun
+
+        run = ImportRun.objects.create(
+            owner=world.agency_b,
+            created_by=world.users["b_officer"],
+            file_name="suspects.csv",
+            stored_as="gone.csv",
+            status="done",
+            errors=[[4, "no name or identifier that can be matched"]],
+            rejected=1,
+        )
+        world.extra["import_run"] = run.pk
+    return {"run_id": world.extra["import_run"]}
+
+
 HELD_BY_B = {p: 404 for p in PERSONAS if p not in ("anonymous", "b_officer", "b_supervisor")}
 B_EDITORS = {**HELD_BY_B, "b_officer": 302, "b_supervisor": 302}
 HIT_SIDES = {
@@ -157,6 +175,13 @@ CASES = [
     ),
     Case("api:list_release_requests", setup=_setup),
     Case("records:import", expect={**NON_OPERATIONAL_PAGE, "partner_liaison": 404}),
+    # without a file the form comes back with the error (and nothing is queued)
+    Case(
+        "records:import", method="POST", writes=True, expect={**NON_OPERATIONAL_PAGE, "partner_liaison": 404}
+    ),
+    Case(
+        "records:import_run", kwargs=_import_run, default=404, expect={"b_officer": 200, "b_supervisor": 200}
+    ),
     Case("records:export", setup=_setup, expect=NON_OPERATIONAL_PAGE),
     Case("api:export_records", setup=_setup),  # an empty export for those who see no records
     # the multipart upload is exercised in test_import_api; refusals here carry no file

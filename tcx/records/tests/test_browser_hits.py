@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tcx.testing_browser import screenshot
 
@@ -35,7 +36,10 @@ def test_hit_then_release(live_server, page, settings) -> None:
     page.get_by_label("File (.jsonl, .csv or .xlsx)").set_input_files(str(DATA / "suspects.csv"))
     page.get_by_label("Column mapping (CSV/XLSX)").fill("id=ref,name=Full name,birthDate=DOB,schema=Kind")
     page.get_by_role("button", name="Import").click()
-    assert "3 created" in page.locator("#import-summary").inner_text()
+    # the import runs in the background; its page follows the progress until the report
+    page.wait_for_url(re.compile(r".*/records/import/\d+/$"))
+    expect(page.locator("#import-summary")).to_contain_text("3 created", timeout=30_000)
+    expect(page.locator("#import-progress")).to_have_attribute("value", "100")
 
     _sign_in(page, base, "a_officer")
     page.goto(f"{base}/records/new/")

@@ -5,11 +5,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tcx.records import jobs
+from tcx.records import import_runs, jobs
 
 
 class Command(BaseCommand):
-    help = "Run matching jobs from the database queue (production: TCX_JOBS=worker). Ctrl-C stops it."
+    help = (
+        "Run matching jobs and queued imports from the database (production: TCX_JOBS=worker). "
+        "Ctrl-C stops it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="run the pending jobs, then exit")
@@ -17,6 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
+            imported = import_runs.run_queued()
+            if imported:
+                self.stdout.write(f"ran {imported} import(s)")
             ran = jobs.run_pending()
             if ran:
                 self.stdout.write(f"ran {ran} matching job(s)")
