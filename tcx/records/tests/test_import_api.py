@@ -66,23 +66,6 @@ def test_export_gives_only_what_the_actor_may_see_with_policy(world) -> None:
     assert "tlp" in csv_text.splitlines()[0]
 
 
-def test_import_page(world) -> None:
-    client = sign_in(Client(), world.users["b_officer"])
-    with (DATA / "suspects.csv").open("rb") as handle:
-        page = client.post(
-            "/records/import/",
-            {
-                "file": handle,
-                "mapping": "id=ref,name=Full name,birthDate=DOB,schema=Kind",
-                "schema": "Person",
-                "tlp": "AMBER",
-            },
-        )
-    assert page.status_code == 200
-    text = page.content.decode()
-    assert "3 created" in text and "Spaceship" in text
-
-
 def test_edit_page_keeps_what_it_does_not_show(world) -> None:
     record = services.record_create(
         actor=world.users["b_officer"],
