@@ -354,7 +354,7 @@ def action_line_update(*, actor: Any, line: ActionLine, data: dict[str, Any]) ->
 
     A later re-load of the plan file that holds the line overwrites these changes (by code)."""
     _require_secretariat(actor)
-    line = ActionLine.objects.select_for_update().select_related("component__crime_area").get(pk=line.pk)
+    line = ActionLine.objects.select_for_update().get(pk=line.pk)
     values, co_leads, partners = _line_values(line=line, data=data)
     for key, value in values.items():
         setattr(line, key, value)
