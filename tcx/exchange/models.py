@@ -133,10 +133,12 @@ class Participant(models.Model):
             models.Index(fields=["organisation", "exchange"]),
             models.Index(fields=["organisation", "-updated_at", "-exchange"], name="exchange_inbox_order"),
             models.Index(fields=["organisation", "status", "deadline_at"], name="exchange_inbox_state"),
+            # Three equality columns: SQLite picks it over the two above even without statistics
+            # (a table rebuilt by a migration loses them).
             models.Index(
-                fields=["assigned_to", "status"],
+                fields=["assigned_to", "organisation", "status"],
                 condition=models.Q(assigned_to__isnull=False),
-                name="exchange_assigned_state",
+                name="exchange_assigned_open",
             ),
         ]
 

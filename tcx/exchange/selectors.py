@@ -143,6 +143,16 @@ def _text_matches(*, actor: Any, text: str) -> Q:
     return Q(subject__icontains=text) | Q(Exists(in_bodies))
 
 
+def _reference_prefix(prefix: str) -> Q:
+    """A reference or its beginning, through an index rather than a text search: PostgreSQL's
+    pattern index serves LIKE 'prefix%'; SQLite's LIKE ignores case, so there the same rows are
+    also bounded as a range of the unique index (binary order: exact)."""
+    q = Q(reference__startswith=prefix)
+    if connection.vendor == "sqlite":
+        q &= Q(reference__gte=prefix, reference__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return q
+
+
 def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> QuerySet[Exchange]:
     """The exchanges the actor may see: received (inbox), sent (outbox) or both, filtered.
 
@@ -184,8 +194,7 @@ def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> Quer
         queryset = queryset.filter(Exists(mine.filter(assigned_to=actor)))
     text = f.q.strip()
     if text and REFERENCE_RE.match(text):
-        # A reference (or its beginning): the unique index on reference, not a text search.
-        queryset = queryset.filter(reference__startswith=text.upper())
+        queryset = queryset.filter(_reference_prefix(text.upper()))
     elif text:
         queryset = queryset.filter(_text_matches(actor=actor, text=text))
     return queryset.select_related("owner__country").order_by(*order)

@@ -4,12 +4,17 @@ notifications, service measures. HTMX requests get partials with the same access
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tcx.audit import services as audit
@@ -35,6 +40,41 @@ def _exchange(actor: Any, exchange_id: int) -> Exchange:
         raise Http404(str(exc)) from exc
 
 
+@dataclasses.dataclass
+class InboxRow:
+    """One row of the inbox, with what its template would otherwise compute row by row."""
+
+    exchange: Exchange
+    url: str
+    overdue: bool
+    deadline: str
+    badges: str
+
+
+def _inbox_rows(exchanges: list[Exchange], zone: Any) -> list[InboxRow]:
+    """The rows of a list page, prepared in one pass: one URL reversed, one clock reading, and
+    the shared policy badges rendered once per distinct policy (a page repeats a few)."""
+    now = timezone.now()
+    thread_url = reverse("exchange:thread", kwargs={"exchange_id": 0}).removesuffix("0/")
+    badges_template = get_template("web/partials/policy_badges.html")
+    badges: dict[tuple[Any, ...], str] = {}
+    rows = []
+    for e in exchanges:
+        key = (e.tlp, tuple(e.handling_codes or []), e.handling_h3_text, e.evaluation)
+        if key not in badges:
+            badges[key] = mark_safe(badges_template.render({"obj": e}))  # noqa: S308 - rendered (escaped) template output
+        rows.append(
+            InboxRow(
+                exchange=e,
+                url=f"{thread_url}{e.pk}/",
+                overdue=e.answered_at is None and e.status != ExchangeStatus.CLOSED and e.deadline_at < now,
+                deadline=e.deadline_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                badges=badges[key],
+            )
+        )
+    return rows
+
+
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
@@ -56,7 +96,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         )
     exchanges = list(selectors.exchange_list(actor=actor, filters=filters)[:100])
     zone = selectors.time_zone_of(actor.organisation)
-    context = {"exchanges": exchanges, "form": form, "box": filters.box, "zone": zone}
+    context = {"rows": _inbox_rows(exchanges, zone), "form": form, "box": filters.box, "zone": zone}
     if request.headers.get("HX-Request"):
         return render(request, "exchange/partials/rows.html", context)
     counts = selectors.waiting_counts(actor=actor)
