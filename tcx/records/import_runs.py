@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -227,7 +227,6 @@ def run_queued(limit: int | None = None) -> int:
     """Run queued imports until none is left (``tcx worker``); return how many ran."""
     count = 0
     while limit is None or count < limit:
-        close_old_connections()
         run = claim()
         if run is None:
             break

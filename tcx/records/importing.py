@@ -27,8 +27,8 @@ from tcx.matching import keys_for
 from tcx.matching.io import RawRow, parse_row, read_records
 from tcx.policy import rules
 from tcx.policy.rules import Policy
+from tcx.records import bulk, jobs
 from tcx.records import index as match_index
-from tcx.records import jobs
 from tcx.records.models import MatchJob, Record, RecordVersion
 from tcx.records.services import SCHEMATA, RecordError, _crime_areas, _editor_check, record_update
 
@@ -252,10 +252,7 @@ def _insert_records(template: Record, new: list[_NewRecord]) -> None:
             "indexed_keys": match_index.pack(row.hashes),
         }
         rows.append([varying[f.attname] if f.attname in varying else constant[f.attname] for f in fields])
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {Record._meta.db_table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+    bulk.insert(Record._meta.db_table, [str(f.column) for f in fields], rows)
 
 
 @transaction.atomic
@@ -329,19 +326,29 @@ def _write_chunk(
     )
     # History, postings and jobs are many rows: written with executemany, not as ORM objects
     # (building ~20 model instances per record was most of an import's time).
-    job_table = MatchJob._meta.db_table
-    version_table = RecordVersion._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {version_table} (record_id, version, change, schema, properties, caption, "  # noqa: S608
-            "status, changed_by_id, changed_at) VALUES (%s, 1, 'imported', %s, %s, %s, %s, %s, %s)",
-            [(r.pk, r.schema, r.properties_json, r.caption, template.status, actor.pk, now) for r in new],
-        )
-        cursor.executemany(
-            f"INSERT INTO {job_table} (record_id, version, status, attempts, created_at, error) "  # noqa: S608
-            "VALUES (%s, 1, 'pending', 0, %s, '')",
-            [(pk, now) for pk in created],
-        )
+    bulk.insert(
+        RecordVersion._meta.db_table,
+        [
+            "record_id",
+            "version",
+            "change",
+            "schema",
+            "properties",
+            "caption",
+            "status",
+            "changed_by_id",
+            "changed_at",
+        ],
+        [
+            (r.pk, 1, "imported", r.schema, r.properties_json, r.caption, template.status, actor.pk, now)
+            for r in new
+        ],
+    )
+    bulk.insert(
+        MatchJob._meta.db_table,
+        ["record_id", "version", "status", "attempts", "created_at", "error"],
+        [(pk, 1, "pending", 0, now, "") for pk in created],
+    )
     match_index.index_new(((r.pk, r.hashes) for r in new), remember=False)
     report.created += len(created)
     audit.record(

@@ -23,6 +23,7 @@ from django.db import connection
 
 from tcx.matching import Entity, EntityError, Index, keys_for, parse_entity, plan
 from tcx.matching.keys import SCAN_BUDGET
+from tcx.records import bulk
 from tcx.records.models import MatchKey, MatchKeyCount, Record, RecordStatus
 
 _CACHE_SIZE = 50_000
@@ -84,30 +85,20 @@ def unpack(data: bytes | memoryview | None) -> list[int]:
 
 def _change_counts(counts: Counter[int]) -> None:
     """Add ``counts`` (negative to remove) to the keys' document frequencies, in key order."""
-    table = connection.ops.quote_name(MatchKeyCount._meta.db_table)
     rows = sorted((key, n) for key, n in counts.items() if n)
     if not rows:
         return
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (key, records) VALUES (%s, %s) "  # noqa: S608
-            f"ON CONFLICT (key) DO UPDATE SET records = {table}.records + excluded.records",
-            rows,
-        )
-        gone = [key for key, n in rows if n < 0 and key != TOTAL]
-        for start in range(0, len(gone), 500):
-            part = gone[start : start + 500]
-            cursor.execute(
-                f"DELETE FROM {table} WHERE records <= 0 AND key IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
-                part,
-            )
+    table = MatchKeyCount._meta.db_table
+    bulk.add_counts(table, "key", "records", rows)
+    gone = [key for key, n in rows if n < 0 and key != TOTAL]
+    for start in range(0, len(gone), 500):
+        MatchKeyCount.objects.filter(key__in=gone[start : start + 500], records__lte=0).delete()
 
 
 def index_new(items: Iterable[tuple[int, Sequence[int]]], *, remember: bool = True) -> int:
     """Index records that have no postings yet: ``(record id, key hashes)`` pairs (see
-    :func:`hash_keys`), written with ``executemany``; ``remember`` stores the hashes on the
-    records (an import writes them with the record). Returns the number of postings written."""
-    table = connection.ops.quote_name(MatchKey._meta.db_table)
+    :func:`hash_keys`); ``remember`` stores the hashes on the records (an import writes them
+    with the record). Returns the number of postings written."""
     postings: list[tuple[int, int]] = []
     remembered: list[tuple[bytes, int]] = []
     counts: Counter[int] = Counter()
@@ -119,9 +110,9 @@ def index_new(items: Iterable[tuple[int, Sequence[int]]], *, remember: bool = Tr
         counts.update(hashes)
         counts[TOTAL] += 1
     if postings:
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} (key, record_id) VALUES (%s, %s)", postings)  # noqa: S608
-            if remember:
+        bulk.insert(MatchKey._meta.db_table, ["key", "record_id"], postings)
+        if remember:
+            with connection.cursor() as cursor:
                 cursor.executemany(
                     f"UPDATE {Record._meta.db_table} SET indexed_keys = %s WHERE id = %s",  # noqa: S608
                     remembered,
@@ -132,7 +123,6 @@ def index_new(items: Iterable[tuple[int, Sequence[int]]], *, remember: bool = Tr
 
 def unindex(record_ids: Sequence[int]) -> int:
     """Remove the records' postings; return how many records had some."""
-    table = connection.ops.quote_name(MatchKey._meta.db_table)
     counts: Counter[int] = Counter()
     postings: list[tuple[int, int]] = []
     owners = []
@@ -144,8 +134,7 @@ def unindex(record_ids: Sequence[int]) -> int:
             counts.update(dict.fromkeys(hashes, -1))
     if not owners:
         return 0
-    with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {table} WHERE key = %s AND record_id = %s", postings)  # noqa: S608
+    bulk.delete_pairs(MatchKey._meta.db_table, "key", "record_id", postings)
     Record.objects.filter(pk__in=owners).update(indexed_keys=b"")
     counts[TOTAL] -= len(owners)
     _change_counts(counts)

@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
 
 from tcx.records import import_runs, jobs
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
+            close_old_connections()  # a long-running worker: drop broken or expired connections
             imported = import_runs.run_queued()
             if imported:
                 self.stdout.write(f"ran {imported} import(s)")
