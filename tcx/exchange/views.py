@@ -40,6 +40,9 @@ def _exchange(actor: Any, exchange_id: int) -> Exchange:
         raise Http404(str(exc)) from exc
 
 
+PAGE_SIZE = 100
+
+
 @dataclasses.dataclass
 class InboxRow:
     """One row of the inbox, with what its template would otherwise compute row by row."""
@@ -94,7 +97,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         audit.record(
             actor=actor, action=AuditAction.EXCHANGE_SEARCHED, request=request, data={"q": filters.q}
         )
-    exchanges = list(selectors.exchange_list(actor=actor, filters=filters)[:100])
+    exchanges = list(selectors.exchange_list(actor=actor, filters=filters, limit=PAGE_SIZE)[:PAGE_SIZE])
     zone = selectors.time_zone_of(actor.organisation)
     context = {"rows": _inbox_rows(exchanges, zone), "form": form, "box": filters.box, "zone": zone}
     if request.headers.get("HX-Request"):

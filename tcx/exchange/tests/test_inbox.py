@@ -154,3 +154,16 @@ def test_every_page_carries_the_exchange_badge_for_operational_people(world):
     admin = sign_in(Client(), world.users["a_admin"])
     assert "/exchange/badge/nav/" not in admin.get("/organisations/").content.decode()
     assert admin.get("/exchange/badge/nav/").status_code == 404
+
+
+def test_all_box_merges_received_and_sent_newest_first(world):
+    b = world.users["b_officer"]
+    received = _send(world, subject="to B")
+    sent = services.exchange_send(actor=b, subject="from B", body="b", recipients=[world.agency_c.pk])
+    later = _send(world, subject="to B again")
+    _send(world, subject="not for B", recipients=[world.agency_c.pk])
+    assert _refs(b, box="all") == [later.reference, sent.reference, received.reference]
+    listed = selectors.exchange_list(actor=b, filters=selectors.ExchangeFilters(box="all"), limit=2)
+    assert [e.reference for e in listed] == [later.reference, sent.reference]
+    assert _refs(b, box="all", q="from B") == [sent.reference]
+    assert _refs(b, box="outbox") == [sent.reference]
