@@ -140,7 +140,7 @@ else:
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
                     "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
-                    "PRAGMA temp_store=MEMORY;"
+                    "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=16384;"
                 ),
             },
             "TEST": {"NAME": os.environ.get("TCX_TEST_SQLITE_NAME") or None},

@@ -140,3 +140,25 @@ def test_unreadable_values_are_reported_and_the_row_kept(world) -> None:
     lines = {line for line, _ in report.warnings}
     assert lines == {2, 3}
     assert any("31/02/1990" in w or "date" in w for _, w in report.warnings)
+
+
+def test_parsing_in_worker_processes_imports_the_same(world) -> None:
+    """``tcx import --workers 2``: rows parsed in forked processes, written here, in file order."""
+    one = importing.import_file(
+        actor=world.users["a_officer"], path=DATA / "suspects.csv", policy=Policy(), mapping=MAPPING
+    )
+    two = importing.import_file(
+        actor=world.users["b_officer"],
+        path=DATA / "suspects.csv",
+        policy=Policy(),
+        mapping=MAPPING,
+        workers=2,
+    )
+    assert (two.created, two.errors, two.warnings) == (one.created, one.errors, one.warnings)
+
+    def content(agency):
+        return sorted(
+            (r.external_id, r.caption, bytes(r.indexed_keys)) for r in Record.objects.filter(owner=agency)
+        )
+
+    assert content(world.agency_a) == content(world.agency_b)
