@@ -109,22 +109,30 @@ def _recipients(ids: list[int], field: str, errors: dict[str, str]) -> list[Any]
     return orgs
 
 
-def _route(agency: Any, unit: Any | None = None) -> tuple[Any, str]:
+def _contact_points(agencies: list[Any]) -> dict[int, Any]:
+    """The national contact point units of the agencies that are not one themselves."""
+    parents = [a.pk for a in agencies if not a.is_national_contact_point]
+    if not parents:
+        return {}
+    units = org_selectors.organisation_list().filter(parent__in=parents, is_national_contact_point=True)
+    found: dict[int, Any] = {}
+    for unit in units.order_by("-pk"):
+        if unit.parent_id is not None:
+            found[unit.parent_id] = unit  # the oldest wins
+    return found
+
+
+def _route(agency: Any, unit: Any | None = None, contact_point: Any | None = None) -> tuple[Any, str]:
     """Where a message to ``agency`` is delivered: the ``unit`` the sender named, else the
     agency's national contact point (its active unit flagged as one), else the agency itself.
 
     Never to another agency of the same country: the sender chose the agency that may read it."""
     if unit is not None:
         return unit, Routing.UNIT
-    if not agency.is_national_contact_point:
-        contact_point = (
-            org_selectors.organisation_list()
-            .filter(parent=agency, is_national_contact_point=True)
-            .order_by("pk")
-            .first()
-        )
-        if contact_point is not None:
-            return contact_point, Routing.CONTACT_POINT
+    if contact_point is None and not agency.is_national_contact_point:
+        contact_point = _contact_points([agency]).get(agency.pk)
+    if contact_point is not None:
+        return contact_point, Routing.CONTACT_POINT
     return agency, Routing.AGENCY
 
 
@@ -135,10 +143,8 @@ def _routes(agencies: list[Any], units: dict[int, int], errors: dict[str, str]) 
     if strays:
         errors["units"] = f"a unit is named for organisation(s) that are not recipients: {strays}"
         return {}
-    named = {
-        o.pk: o
-        for o in org_selectors.organisation_list().filter(pk__in=set(units.values()), parent__isnull=False)
-    }
+    unit_list = org_selectors.organisation_list().filter(pk__in=set(units.values()), parent__isnull=False)
+    named = {o.pk: o for o in unit_list} if units else {}
     wrong = [
         f"{unit_id} is not a unit of {by_id[agency_id].name}"
         for agency_id, unit_id in units.items()
@@ -147,7 +153,8 @@ def _routes(agencies: list[Any], units: dict[int, int], errors: dict[str, str]) 
     if wrong:
         errors["units"] = "; ".join(wrong)
         return {}
-    routes = {a.pk: _route(a, named.get(units.get(a.pk, 0))) for a in agencies}
+    contact_points = _contact_points([a for a in agencies if a.pk not in units])
+    routes = {a.pk: _route(a, named.get(units.get(a.pk, 0)), contact_points.get(a.pk)) for a in agencies}
     seen: dict[int, Any] = {}
     for agency_id, (organisation, _) in routes.items():
         if organisation.pk in seen:
@@ -175,6 +182,8 @@ def _store_files(uploads: list[Upload], errors: dict[str, str]) -> list[tuple[Up
 
 
 def _attach(message: Message, checked: list[tuple[Upload, str, str]], written: list[str]) -> None:
+    if not checked:
+        return
     taken = {n.lower() for n in message.attachments.values_list("name", flat=True)}
     for upload, sha256, content_type in checked:
         stored = storage.write(upload.name, upload.data, sha256=sha256, content_type=content_type)
@@ -303,7 +312,7 @@ def _send(
     routes = _routes(to_orgs + cc_orgs, units, errors)
     if actor.organisation_id in set(recipients) | set(copy_recipients) | {o.pk for o, _ in routes.values()}:
         errors["recipients"] = "your own agency cannot be a recipient"
-    areas = list(org_selectors.crime_area_list().filter(code__in=crime_areas))
+    areas = list(org_selectors.crime_area_list().filter(code__in=crime_areas)) if crime_areas else []
     if len(areas) != len(set(crime_areas)):
         errors["crime_areas"] = f"unknown crime area(s): {sorted(set(crime_areas) - {a.code for a in areas})}"
     linked = _check_linked_records(actor, linked_record_ids, errors)
@@ -333,7 +342,8 @@ def _send(
         linked_record_ids=linked,
     )
     rules.apply_policy(exchange, validated)
-    exchange.crime_areas.set(areas)
+    if areas:
+        exchange.crime_areas.set(areas)
     Participant.objects.bulk_create(
         [
             Participant(
