@@ -43,7 +43,7 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
-def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
+def navigation_for(user: Any, path: str, *, badges: bool = True) -> list[dict[str, Any]]:
     items = []
     for item in NAVIGATION:
         if item.roles is not None and user.role not in item.roles:
@@ -53,7 +53,7 @@ def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
         except NoReverseMatch:  # an app that is not installed on this node
             continue
         badge_url = None
-        if item.badge:
+        if item.badge and badges:
             try:
                 badge_url = reverse(item.badge)
             except NoReverseMatch:
