@@ -14,7 +14,8 @@ class NavItem:
     url_name: str
     roles: frozenset[str] | None = None  # None: every signed-in person
     # an HTMX partial that fills the entry's badge after the page has loaded (its own request,
-    # so no page pays for another app's counts)
+    # so no page pays for another app's counts); fetched once per page, never polled, so that
+    # an idle page does not keep its session alive past the idle timeout
     badge: str | None = None
 
 

@@ -167,3 +167,15 @@ def test_all_box_merges_received_and_sent_newest_first(world):
     assert [e.reference for e in listed] == [later.reference, sent.reference]
     assert _refs(b, box="all", q="from B") == [sent.reference]
     assert _refs(b, box="outbox") == [sent.reference]
+
+
+def test_badges_are_not_polled(world):
+    """A polled badge would keep an idle page's session alive past the idle timeout."""
+    from django.test import Client
+
+    from tcx.testing import sign_in
+
+    _send(world)
+    b = sign_in(Client(), world.users["b_officer"])
+    for url in ("/organisations/", "/exchange/"):
+        assert "every " not in b.get(url).content.decode()
