@@ -17,10 +17,12 @@ of each page with its timings).
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -54,6 +56,7 @@ def _database(args: argparse.Namespace) -> str | None:
         work.mkdir(exist_ok=True)
     else:
         work = Path(tempfile.mkdtemp(prefix="tcx-bench-exchange-"))
+        atexit.register(shutil.rmtree, work, ignore_errors=True)
     os.environ["TCX_DATA_DIR"] = str(work)
     if args.db != "postgresql":
         return None
