@@ -1,0 +1,17 @@
+"""Every model change ships with its migration (a missing one fails on the user's first migrate)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_no_model_change_lacks_a_migration() -> None:
+    out = io.StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as exc:  # --check exits 1 when a migration is missing
+        pytest.fail(f"missing migrations (run `tcx makemigrations`):\n{out.getvalue()}" if exc.code else "")
