@@ -131,7 +131,8 @@ def record_create(
     caption = _check_content(schema, properties, subject_role, hit_disclosure)
     policy = rules.validate_policy(policy, owner=actor.organisation)
     areas = _crime_areas(crime_areas or [])
-    if external_id and Record.objects.filter(owner=actor.organisation, external_id=external_id).exists():
+    same_id = Record.objects.filter(owner=actor.organisation, external_id=external_id).exclude(external_id="")
+    if external_id and same_id.exists():
         raise RecordError(
             {"external_id": f"your agency already has a record with external id {external_id!r}"}
         )
