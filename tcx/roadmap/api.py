@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 
 from tcx.api.problems import ApiProblem
 from tcx.roadmap import planfile, selectors, services
@@ -15,6 +16,7 @@ from tcx.roadmap.schemas import (
     ActionLineOut,
     DecisionIn,
     DecisionOut,
+    DocumentOut,
     DropIn,
     LinePatch,
     MeetingIn,
@@ -76,6 +78,30 @@ def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch)
         )
     except services.RoadmapError as exc:
         raise _invalid(exc) from None
+
+
+@router.get("/meetings/{meeting_id}/documents", response=list[DocumentOut], summary="A meeting's documents")
+def list_meeting_documents(request: HttpRequest, meeting_id: int) -> Any:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    return meeting.documents.order_by("pk")
+
+
+@router.post(
+    "/meetings/{meeting_id}/documents",
+    response={201: DocumentOut},
+    summary="Attach a document to a meeting (multipart: file, title; Secretariat)",
+)
+def add_meeting_document(
+    request: HttpRequest, meeting_id: int, file: File[UploadedFile], title: Form[str] = ""
+) -> Any:
+    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    if not file.size:
+        raise ApiProblem(422, "the file is empty", errors=[{"field": "file", "message": "the file is empty"}])
+    try:
+        document = services.meeting_document_add(actor=request.user, meeting=meeting, title=title, file=file)
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+    return Status(201, document)
 
 
 @router.get("/decisions", response=list[DecisionOut], summary="Decisions of the meetings the caller may see")

@@ -362,3 +362,26 @@ class PlanLoaded(Schema):
     code: str
     components: int
     action_lines: int
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    file_name: str
+    size: int
+    uploaded_at: dt.datetime
+    download: str
+
+    @staticmethod
+    def resolve_file_name(obj: Any) -> str:
+        return str(obj.file.name).rsplit("/", 1)[-1]
+
+    @staticmethod
+    def resolve_size(obj: Any) -> int:
+        return int(obj.file.size)
+
+    @staticmethod
+    def resolve_download(obj: Any) -> str:
+        from django.urls import reverse
+
+        return reverse("roadmap:document", args=[obj.pk])

@@ -337,6 +337,19 @@ CASES: list[Case] = [
     _page("api:list_meetings"),
     _page("api:get_meeting", {"partner_liaison": 404}, kwargs=kw("meeting_id", "plen")),
     _page("api:get_meeting", kwargs=kw("meeting_id", "jp")),
+    _page("api:list_meeting_documents", {"partner_liaison": 404}, kwargs=kw("meeting_id", "plen")),
+    _page("api:list_meeting_documents", kwargs=kw("meeting_id", "jp")),
+    # multipart: sent without a file the call is refused before it reaches the meeting (the
+    # Secretariat's upload, a member state's 403 and a partner's 404 are in test_secretariat_forms)
+    Case(
+        "api:add_meeting_document",
+        method="POST",
+        kwargs=kw("meeting_id", "plen"),
+        setup=setup,
+        default=422,
+        expect={"anonymous": 401},
+        writes=True,
+    ),
     _page("api:list_decisions"),
     _page("api:list_lines"),
     _page("api:get_line", {"partner_liaison": 404}, kwargs=kw("line_id", "line_th")),

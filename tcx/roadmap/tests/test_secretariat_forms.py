@@ -456,3 +456,36 @@ def test_member_states_and_partners_see_no_secretariat_forms(world: World) -> No
         assert "Edit line" not in line and "Drop line" not in line
         assert "New meeting" not in client.get(reverse("roadmap:meetings")).content.decode()
         assert "Load a plan file" not in client.get(reverse("roadmap:index")).content.decode()
+
+
+def test_meeting_documents_through_the_api(secretariat: Client, world: World, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    plenary, japan = world.extra["plen"], world.extra["jp"]
+    url = reverse("api:add_meeting_document", kwargs={"meeting_id": japan})
+    minutes = SimpleUploadedFile("minutes-17th.pdf", b"%PDF-1.4 minutes of the consultation")
+    created = secretariat.post(url, {"title": "Minutes", "file": minutes})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["title"], body["file_name"].endswith(".pdf"), body["size"]) == ("Minutes", True, 36)
+    listed = secretariat.get(reverse("api:list_meeting_documents", kwargs={"meeting_id": japan})).json()
+    assert [d["id"] for d in listed] == [body["id"]]
+    download = secretariat.get(body["download"])
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert _audit_actions()[-1] == "roadmap.document_added"
+
+    member = sign_in(Client(), world.users["a_officer"])
+    partner = sign_in(Client(), world.users["partner_liaison"])
+    before = state_digest()
+    empty = secretariat.post(url, {"title": "Nothing", "file": SimpleUploadedFile("empty.pdf", b"")})
+    assert empty.status_code == 422
+    refused = member.post(url, {"title": "Ours", "file": SimpleUploadedFile("x.txt", b"x")})
+    assert refused.status_code == 403
+    hidden = partner.post(
+        reverse("api:add_meeting_document", kwargs={"meeting_id": plenary}),
+        {"title": "x", "file": SimpleUploadedFile("x.txt", b"x")},
+    )
+    assert hidden.status_code == 404
+    assert (
+        partner.get(reverse("api:list_meeting_documents", kwargs={"meeting_id": plenary})).status_code == 404
+    )
+    assert state_digest() == before
