@@ -16,6 +16,7 @@ from tcx.roadmap.schemas import (
     ActionLineOut,
     DecisionIn,
     DecisionOut,
+    DecisionPatch,
     DocumentOut,
     DropIn,
     LinePatch,
@@ -117,6 +118,17 @@ def create_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) 
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     try:
         return Status(201, services.decision_create(actor=request.user, meeting=meeting, data=payload.dict()))
+    except services.RoadmapError as exc:
+        raise _invalid(exc) from None
+
+
+@router.patch("/decisions/{decision_id}", response=DecisionOut, summary="Change a decision (Secretariat)")
+def update_decision(request: HttpRequest, decision_id: int, payload: DecisionPatch) -> Any:
+    decision = selectors.access_decision(actor=request.user, decision_id=decision_id)
+    try:
+        return services.decision_update(
+            actor=request.user, decision=decision, data=payload.dict(exclude_unset=True)
+        )
     except services.RoadmapError as exc:
         raise _invalid(exc) from None
 

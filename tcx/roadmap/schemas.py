@@ -115,6 +115,16 @@ class DecisionIn(StrictInput):
     component: str | None = None
 
 
+class DecisionPatch(StrictInput):
+    """The fields to change; those left out stay as they are."""
+
+    reference: str | None = None
+    text: str | None = None
+    crime_areas: list[str] | None = None
+    proposed_by: str | None = None
+    component: str | None = None
+
+
 class MilestoneOut(Schema):
     id: int
     title: str

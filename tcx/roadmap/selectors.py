@@ -101,6 +101,13 @@ def decision_list(*, actor: Any) -> QuerySet[Decision]:
     )
 
 
+def access_decision(*, actor: Any, decision_id: int) -> Decision:
+    decision = decision_list(actor=actor).filter(pk=decision_id).first()
+    if decision is None:
+        raise NotFound(f"decision {decision_id} not found")
+    return decision
+
+
 def action_line_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[ActionLine]:
     scope = _scope(actor)
     filters = filters or {}

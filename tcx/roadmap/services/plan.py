@@ -184,11 +184,16 @@ def meeting_document_add(*, actor: Any, meeting: Meeting, title: str, file: Uplo
 DECISION_FIELDS = ("reference", "text", "crime_areas", "proposed_by", "component")
 
 
-def _decision_values(*, meeting: Meeting, data: dict[str, Any]) -> tuple[dict[str, Any], list[CrimeArea]]:
+def _decision_values(
+    *, meeting: Meeting, data: dict[str, Any], current: Decision | None = None
+) -> tuple[dict[str, Any], list[CrimeArea]]:
     errors: dict[str, str] = {}
     _check_unknown(data, DECISION_FIELDS, errors)
     reference = _check_text(data.get("reference"), "reference", errors, max_length=60)
-    if reference and Decision.objects.filter(meeting=meeting, reference=reference).exists():
+    others = Decision.objects.filter(meeting=meeting, reference=reference)
+    if current is not None:
+        others = others.exclude(pk=current.pk)
+    if reference and others.exists():
         errors["reference"] = f"{meeting.number} already has a decision {reference!r}"
     text = _check_text(data.get("text"), "text", errors)
     component = None
@@ -221,6 +226,33 @@ def decision_create(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> De
         action=AuditAction.ROADMAP_DECISION_SAVED,
         target=decision,
         data={"reference": decision.reference},
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, actor: Any, decision: Decision, data: dict[str, Any]) -> Decision:
+    """Change the fields of a decision given in ``data`` (the others stay); every bad field is named."""
+    _require_secretariat(actor)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    merged = {
+        "reference": decision.reference,
+        "text": decision.text,
+        "crime_areas": list(decision.crime_areas.values_list("code", flat=True)),
+        "proposed_by": decision.proposed_by.code if decision.proposed_by else None,
+        "component": decision.component.code if decision.component else None,
+        **data,
+    }
+    values, areas = _decision_values(meeting=decision.meeting, data=merged, current=decision)
+    for key, value in values.items():
+        setattr(decision, key, value)
+    decision.save()
+    decision.crime_areas.set(areas)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ROADMAP_DECISION_SAVED,
+        target=decision,
+        data={"reference": decision.reference, "changed": sorted(data)},
     )
     return decision
 

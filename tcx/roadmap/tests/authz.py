@@ -171,6 +171,8 @@ def setup(world: World) -> None:
         evidence=_stored("roadmap/evidence/matrix-minutes.txt"),
     )
     world.extra.update(
+        d_plen=d_plen.pk,
+        d_jp=d_jp.pk,
         document=document.pk,
         evidence=evidence.pk,
         m_vn=m_vn.pk,
@@ -368,6 +370,8 @@ CASES: list[Case] = [
     _write("api:update_milestone", 200, SECRETARIAT, kwargs=kw("milestone_id", "m_th"), body=lambda w: {"done_on": "2030-03-30"}, hidden=PARTNER_HIDDEN, method="PATCH"),
     _write("api:remove_milestone", 204, SECRETARIAT, kwargs=kw("milestone_id", "m_vn"), method="DELETE"),
     _write("api:create_decision", 201, ("secretariat_officer",), kwargs=kw("meeting_id", "plen"), body=lambda w: {"reference": "P2", "text": "More"}, hidden=("partner_liaison",)),
+    _write("api:update_decision", 200, ("secretariat_officer",), kwargs=kw("decision_id", "d_plen"), body=lambda w: {"text": "Exchange trends monthly"}, hidden=("partner_liaison",), method="PATCH"),
+    _write("api:update_decision", 200, ("secretariat_officer",), kwargs=kw("decision_id", "d_jp"), body=lambda w: {"crime_areas": ["online-scams"]}, method="PATCH"),
     _write("api:load_plan", 201, ("secretariat_officer",), body=lambda w: PLAN),
     _write("api:record_progress", 201, VN, kwargs=kw("line_id", "line_vn"), body=lambda w: PROGRESS),
     _write("api:record_progress", 201, TH, kwargs=kw("line_id", "line_th"), body=lambda w: PROGRESS, hidden=("partner_liaison",)),

@@ -489,3 +489,30 @@ def test_meeting_documents_through_the_api(secretariat: Client, world: World, se
         partner.get(reverse("api:list_meeting_documents", kwargs={"meeting_id": plenary})).status_code == 404
     )
     assert state_digest() == before
+
+
+def test_the_secretariat_corrects_a_decision_and_bad_changes_change_nothing(
+    secretariat: Client, world: World
+) -> None:
+    from tcx.roadmap.models import Decision
+
+    url = f"/decisions/{world.extra['d_jp']}"
+    changed = _api(secretariat, "patch", url, {"text": "Counter online scam centres", "proposed_by": "VN"})
+    assert changed.status_code == 200, changed.content
+    decision = Decision.objects.get(pk=world.extra["d_jp"])
+    assert (decision.text, decision.proposed_by.code, decision.reference) == (
+        "Counter online scam centres",
+        "VN",
+        "J1",
+    )
+    assert _audit_actions()[-1] == "roadmap.decision_saved"
+
+    Decision.objects.create(meeting=decision.meeting, reference="J2", text="Training")
+    before = state_digest()
+    bad = _api(
+        secretariat, "patch", url, {"reference": "J2", "proposed_by": "JP", "crime_areas": ["piracy-x"]}
+    )
+    assert bad.status_code == 422
+    fields = {e["field"] for e in bad.json()["errors"]}
+    assert fields == {"reference", "proposed_by", "crime_areas"}
+    assert state_digest() == before
