@@ -95,3 +95,27 @@ def test_the_import_page_lists_only_the_agencys_own_runs(world, client, settings
     assert "suspects.csv" not in client.get(reverse("records:import")).content.decode()
     run = ImportRun.objects.get()
     assert client.get(reverse("records:import_run", args=[run.pk])).status_code == 404
+
+
+def test_the_policy_chosen_on_the_page_reaches_every_imported_record(world, client, settings) -> None:
+    from tcx.organisations.models import SharingGroup
+
+    settings.TCX_JOBS = "worker"
+    group = SharingGroup.objects.order_by("pk").first()
+    assert group is not None
+    sign_in(client, world.users["b_officer"])
+    client.post(
+        reverse("records:import"),
+        {
+            "file": SimpleUploadedFile("suspects.csv", (DATA / "suspects.csv").read_bytes()),
+            "mapping": MAPPING,
+            "schema": "Person",
+            "tlp": "GREEN",
+            "audience_groups": [str(group.pk)],
+        },
+    )
+    assert import_runs.run_queued() == 1
+    records = Record.objects.filter(owner=world.agency_b)
+    assert records.count() == 3
+    assert {r.tlp for r in records} == {"GREEN"}
+    assert all(list(r.audience_groups.values_list("pk", flat=True)) == [group.pk] for r in records)
