@@ -1,0 +1,318 @@
+"""What recipients and the clock do with a thread: read, acknowledge, assign, close, forward,
+remind and escalate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tcx.audit import services as audit
+from tcx.audit.registry import AuditAction
+from tcx.exchange import selectors
+from tcx.exchange.models import (
+    Exchange,
+    ExchangeStatus,
+    ForwardRequest,
+    ForwardStatus,
+    Message,
+    Notification,
+    Participant,
+    ParticipantRole,
+    ReadReceipt,
+)
+from tcx.exchange.services._base import (
+    DEFAULT_DEADLINES,
+    ExchangeError,
+    _advance,
+    _notify,
+    _participant,
+    _participant_copy,
+    _route,
+)
+from tcx.organisations import selectors as org_selectors
+from tcx.policy import rules
+from tcx.policy.rules import Action, NotFound
+
+
+@transaction.atomic
+def exchange_mark_read(
+    *,
+    actor: Any,
+    exchange: Exchange,
+    messages: list[Message],
+    records: list[Any] | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record that ``actor`` read the thread: receipts for the messages of other agencies, the
+    read in the audit log (and a read of each linked record shown, for its owner to see), and
+    delivery when a recipient agency first opens it."""
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXCHANGE_READ,
+        target=exchange,
+        request=request,
+        data={"reference": exchange.reference, "messages": [m.pk for m in messages]},
+    )
+    for record in records or []:
+        audit.record(
+            actor=actor,
+            action=AuditAction.RECORD_VIEWED,
+            target=record,
+            request=request,
+            data={"via": "exchange", "exchange": exchange.pk, "reference": exchange.reference},
+        )
+    foreign = [m for m in messages if m.owner_id != actor.organisation_id]
+    if foreign:
+        seen = set(
+            ReadReceipt.objects.filter(reader=actor, message__in=foreign).values_list("message_id", flat=True)
+        )
+        ReadReceipt.objects.bulk_create(
+            [
+                ReadReceipt(message=m, reader=actor, organisation_id=actor.organisation_id)
+                for m in foreign
+                if m.pk not in seen
+            ]
+        )
+    participant = _participant(exchange, actor)
+    if participant is not None and participant.delivered_at is None:
+        participant.delivered_at = timezone.now()
+        participant.save(update_fields=["delivered_at"])
+        if exchange.status == ExchangeStatus.SENT:
+            _advance(exchange, ExchangeStatus.DELIVERED)
+        audit.record(actor=actor, action=AuditAction.EXCHANGE_DELIVERED, target=exchange, request=request)
+
+
+def _recipient_check(exchange: Exchange, actor: Any) -> Participant:
+    if not rules.is_visible(exchange, actor):
+        raise NotFound("not found")
+    participant = _participant(exchange, actor)
+    if participant is None:
+        raise NotFound("not found")
+    return participant
+
+
+@transaction.atomic
+def exchange_acknowledge(*, actor: Any, exchange: Exchange, request: HttpRequest | None = None) -> Exchange:
+    """A recipient agency confirms it has the request and is working on it."""
+    participant = _recipient_check(exchange, actor)
+    if exchange.status == ExchangeStatus.CLOSED:
+        raise ExchangeError({"exchange": "the exchange is closed"})
+    if participant.acknowledged_at is None:
+        now = timezone.now()
+        participant.acknowledged_at = now
+        participant.delivered_at = participant.delivered_at or now
+        participant.save(update_fields=["acknowledged_at", "delivered_at"])
+        _advance(exchange, ExchangeStatus.ACKNOWLEDGED)
+        audit.record(actor=actor, action=AuditAction.EXCHANGE_ACKNOWLEDGED, target=exchange, request=request)
+    return exchange
+
+
+@transaction.atomic
+def exchange_assign(
+    *, actor: Any, exchange: Exchange, assignee_id: int | None, request: HttpRequest | None = None
+) -> Participant:
+    """Assign the exchange to a colleague of the actor's agency (None: unassign)."""
+    participant = _recipient_check(exchange, actor)
+    assignee = None
+    if assignee_id is not None:
+        assignee = selectors.colleagues(organisation_id=actor.organisation_id).filter(pk=assignee_id).first()
+        if assignee is None or not rules.sees_operational_data(assignee):
+            raise ExchangeError(
+                {"assignee": "choose an active colleague of your agency who handles operational data"}
+            )
+    participant.assigned_to = assignee
+    participant.save(update_fields=["assigned_to"])
+    _advance(exchange, exchange.status)
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXCHANGE_ASSIGNED,
+        target=exchange,
+        request=request,
+        data={"assignee": assignee.pk if assignee else None},
+    )
+    if assignee is not None and assignee.pk != actor.pk:
+        Notification.objects.get_or_create(
+            user=assignee,
+            exchange=exchange,
+            key=f"assigned-{timezone.now():%Y%m%d%H%M%S%f}",
+            defaults={"text": f"{exchange.reference} was assigned to you: {exchange.subject}"[:300]},
+        )
+    return participant
+
+
+@transaction.atomic
+def exchange_close(*, actor: Any, exchange: Exchange, request: HttpRequest | None = None) -> Exchange:
+    """Close the thread (the sender or a recipient agency)."""
+    if not rules.is_visible(exchange, actor):
+        raise NotFound("not found")
+    if exchange.owner_id != actor.organisation_id and _participant(exchange, actor) is None:
+        raise NotFound("not found")
+    if exchange.status != ExchangeStatus.CLOSED:
+        _advance(exchange, ExchangeStatus.CLOSED, closed_at=timezone.now())
+        audit.record(actor=actor, action=AuditAction.EXCHANGE_CLOSED, target=exchange, request=request)
+    return exchange
+
+
+def _add_forward_participant(exchange: Exchange, agency: Any) -> None:
+    organisation, routing = _route(agency)
+    Participant.objects.get_or_create(
+        exchange=exchange,
+        organisation=organisation,
+        defaults={
+            "role": ParticipantRole.FORWARDED,
+            "addressed_to": agency,
+            "routing": routing,
+            **_participant_copy(exchange),
+        },
+    )
+    exchange.audience_organisations.add(organisation)
+    for message in exchange.messages.all():
+        message.audience_organisations.add(organisation)
+
+
+@transaction.atomic
+def exchange_forward(
+    *,
+    actor: Any,
+    exchange: Exchange,
+    organisation_id: int,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> ForwardRequest:
+    """Forward the thread to a third organisation. Where the handling codes allow it (``can``
+    FORWARD) it happens at once; under H2 (or TLP:RED / AMBER+STRICT) it becomes a request the
+    provider's people approve or decline."""
+    if not rules.is_visible(exchange, actor) or actor.role not in rules.EDITOR_ROLES | {"partner_liaison"}:
+        raise NotFound("not found")
+    target = org_selectors.organisation_list().filter(pk=organisation_id, is_active=True).first()
+    if target is None:
+        raise ExchangeError({"organisation": f"unknown organisation {organisation_id}"})
+    reached, _ = _route(target)
+    if reached.pk == exchange.owner_id or exchange.participants.filter(organisation=reached).exists():
+        raise ExchangeError({"organisation": f"{target.name} already takes part in this exchange"})
+    if target.is_partner and not exchange.legal_basis:
+        raise ExchangeError(
+            {"organisation": "a dialogue-partner agency can only receive an exchange that has a legal basis"}
+        )
+    allowed = rules.can(actor, Action.FORWARD, exchange) and all(
+        rules.can(actor, Action.FORWARD, m) for m in exchange.messages.all()
+    )
+    forward = ForwardRequest.objects.create(
+        exchange=exchange, requested_by=actor, organisation=target, reason=reason[:500]
+    )
+    if allowed:
+        forward.status = ForwardStatus.APPROVED
+        forward.decided_by = actor
+        forward.decided_at = timezone.now()
+        forward.save(update_fields=["status", "decided_by", "decided_at"])
+        _add_forward_participant(exchange, target)
+        action = AuditAction.EXCHANGE_FORWARDED
+    else:
+        action = AuditAction.EXCHANGE_FORWARD_REQUESTED
+    audit.record(
+        actor=actor,
+        action=action,
+        target=exchange,
+        request=request,
+        data={"to": target.pk, "forward": forward.pk},
+    )
+    return forward
+
+
+@transaction.atomic
+def forward_decide(
+    *, actor: Any, forward: ForwardRequest, approve: bool, request: HttpRequest | None = None
+) -> ForwardRequest:
+    """The provider (the exchange's owner) approves or declines a forward under H2."""
+    exchange = forward.exchange
+    if not rules.can(actor, Action.SHARE, exchange):
+        raise NotFound("not found")
+    if forward.status != ForwardStatus.PENDING:
+        raise ExchangeError({"forward": "this forward request has already been decided"})
+    forward.status = ForwardStatus.APPROVED if approve else ForwardStatus.DECLINED
+    forward.decided_by = actor
+    forward.decided_at = timezone.now()
+    forward.save(update_fields=["status", "decided_by", "decided_at"])
+    if approve:
+        _add_forward_participant(exchange, forward.organisation)
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXCHANGE_FORWARD_DECIDED,
+        target=exchange,
+        request=request,
+        data={"forward": forward.pk, "approved": approve, "to": forward.organisation_id},
+    )
+    return forward
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: Any) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def exchange_remind(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Remind the handlers of open requests whose deadline is near, and escalate overdue ones to
+    the recipient agency's supervisors. Idempotent: each reminder and escalation is sent once.
+
+    ``TCX_EXCHANGE_REMIND_BEFORE`` (a fraction of the answer time, default 0.25) sets "near"."""
+    now = now or timezone.now()
+    fraction = float(getattr(settings, "TCX_EXCHANGE_REMIND_BEFORE", 0.25))
+    counts = {"reminders": 0, "escalations": 0}
+    open_exchanges = Exchange.objects.filter(answered_at__isnull=True).exclude(status=ExchangeStatus.CLOSED)
+    for exchange in open_exchanges.filter(
+        deadline_at__lte=now + max(DEFAULT_DEADLINES.values())
+    ).select_related("owner"):
+        window = (exchange.deadline_at - exchange.created_at) * fraction
+        if now < exchange.deadline_at - window:
+            continue
+        overdue = now >= exchange.deadline_at
+        due = f"{exchange.deadline_at:%Y-%m-%d %H:%M}"
+        with transaction.atomic():
+            for participant in exchange.participants.filter(role=ParticipantRole.RECIPIENT).select_related(
+                "organisation"
+            ):
+                if overdue:
+                    users = list(
+                        selectors.colleagues(
+                            organisation_id=participant.organisation_id, roles=["supervisor"]
+                        )
+                    )
+                    key, text = (
+                        "escalated",
+                        f"Overdue: {exchange.reference} ({exchange.subject}) was due {due} UTC",
+                    )
+                else:
+                    users = (
+                        [participant.assigned_to]
+                        if participant.assigned_to
+                        else list(
+                            selectors.colleagues(
+                                organisation_id=participant.organisation_id,
+                                roles=["officer", "partner_liaison"],
+                            )
+                        )
+                    )
+                    key, text = (
+                        "reminded",
+                        f"Due soon: {exchange.reference} ({exchange.subject}) is due {due} UTC",
+                    )
+                fresh = _notify(users, exchange, key, text)
+                if not fresh:
+                    continue
+                counts["escalations" if overdue else "reminders"] += 1
+                emails = [u.email for u in fresh if u.email]
+                if emails:
+                    send_mail(f"[TCX] {text}", text, None, emails, fail_silently=True)
+                audit.record(
+                    actor=None,
+                    action=AuditAction.EXCHANGE_ESCALATED if overdue else AuditAction.EXCHANGE_REMINDED,
+                    target=exchange,
+                    data={"organisation": participant.organisation_id, "users": [u.pk for u in fresh]},
+                )
+    return counts
