@@ -14,10 +14,14 @@ from tcx.api.auth import API_AUTH
 from tcx.api.problems import ApiProblem, problem
 from tcx.audit.api import router as audit_router
 from tcx.exchange.api import router as exchange_router
+from tcx.exchange.services import ExchangeError
 from tcx.organisations.api import router as organisations_router
+from tcx.organisations.services import ReferenceDataError
 from tcx.policy.rules import NotFound, PolicyError
 from tcx.records.api import router as records_router
+from tcx.records.services import RecordError
 from tcx.roadmap.api import router as roadmap_router
+from tcx.roadmap.services import RoadmapError
 
 api = NinjaAPI(
     title="TCX API",
@@ -94,12 +98,24 @@ def _on_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(403, str(exc))
 
 
-@api.exception_handler(PolicyError)
-@api.exception_handler(AccountError)
-def _on_invalid(request: HttpRequest, exc: PolicyError | AccountError) -> HttpResponse:
+# The services' "bad input" errors all carry ``errors``: field -> what is wrong.
+FIELD_ERRORS: tuple[type[ValueError], ...] = (
+    PolicyError,
+    AccountError,
+    ReferenceDataError,
+    RecordError,
+    ExchangeError,
+    RoadmapError,
+)
+
+
+def _on_invalid(request: HttpRequest, exc: Any) -> HttpResponse:
     errors = [{"field": field, "message": message} for field, message in exc.errors.items()]
     return problem(422, str(exc), errors=errors)
 
+
+for _error in FIELD_ERRORS:
+    api.add_exception_handler(_error, _on_invalid)
 
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)

@@ -175,11 +175,6 @@ class NotificationOut(Schema):
     read: bool
 
 
-def _invalid(exc: Exception) -> ApiProblem:
-    errors = getattr(exc, "errors", {})
-    return ApiProblem(422, str(exc), errors=[{"field": k, "message": v} for k, v in errors.items()])
-
-
 def _uploads(items: list[AttachmentIn]) -> list[services.Upload]:
     uploads = []
     for n, item in enumerate(items):
@@ -305,23 +300,20 @@ def list_exchanges(
 
 
 def _send(request: HttpRequest, payload: ExchangeIn, files: list[services.Upload]) -> Any:
-    try:
-        exchange = services.exchange_send(
-            actor=request.user,
-            subject=payload.subject,
-            body=payload.body,
-            recipients=payload.recipients,
-            copy_recipients=payload.copy_recipients,
-            units=payload.units,
-            priority=payload.priority,
-            crime_areas=payload.crime_areas,
-            policy=Policy(**payload.policy.model_dump()),
-            attachments=_uploads(payload.attachments) + files,
-            linked_record_ids=payload.linked_record_ids,
-            request=request,
-        )
-    except (services.ExchangeError, rules.PolicyError) as exc:
-        raise _invalid(exc) from exc
+    exchange = services.exchange_send(
+        actor=request.user,
+        subject=payload.subject,
+        body=payload.body,
+        recipients=payload.recipients,
+        copy_recipients=payload.copy_recipients,
+        units=payload.units,
+        priority=payload.priority,
+        crime_areas=payload.crime_areas,
+        policy=Policy(**payload.policy.model_dump()),
+        attachments=_uploads(payload.attachments) + files,
+        linked_record_ids=payload.linked_record_ids,
+        request=request,
+    )
     return Status(201, _exchange_out(exchange))
 
 
@@ -364,26 +356,20 @@ def get_exchange(request: HttpRequest, exchange_id: int) -> Any:
 @router.post("/exchanges/{exchange_id}/messages", response={201: MessageOut}, summary="Reply or answer")
 def reply_exchange(request: HttpRequest, exchange_id: int, payload: ReplyIn) -> Any:
     exchange = selectors.access_exchange(actor=request.user, exchange_id=exchange_id)
-    try:
-        message = services.message_reply(
-            actor=request.user,
-            exchange=exchange,
-            body=payload.body,
-            policy=Policy(**payload.policy.model_dump()),
-            attachments=_uploads(payload.attachments),
-            request=request,
-        )
-    except (services.ExchangeError, rules.PolicyError) as exc:
-        raise _invalid(exc) from exc
+    message = services.message_reply(
+        actor=request.user,
+        exchange=exchange,
+        body=payload.body,
+        policy=Policy(**payload.policy.model_dump()),
+        attachments=_uploads(payload.attachments),
+        request=request,
+    )
     return Status(201, _message_out(message))
 
 
 def _state_change(request: HttpRequest, exchange_id: int, verb: Any, **kwargs: Any) -> Any:
     exchange = selectors.access_exchange(actor=request.user, exchange_id=exchange_id)
-    try:
-        verb(actor=request.user, exchange=exchange, request=request, **kwargs)
-    except services.ExchangeError as exc:
-        raise _invalid(exc) from exc
+    verb(actor=request.user, exchange=exchange, request=request, **kwargs)
     exchange.refresh_from_db()
     return _exchange_out(exchange)
 
@@ -410,16 +396,13 @@ def close_exchange(request: HttpRequest, exchange_id: int) -> Any:
 )
 def forward_exchange(request: HttpRequest, exchange_id: int, payload: ForwardIn) -> Any:
     exchange = selectors.access_exchange(actor=request.user, exchange_id=exchange_id)
-    try:
-        forward = services.exchange_forward(
-            actor=request.user,
-            exchange=exchange,
-            organisation_id=payload.organisation,
-            reason=payload.reason,
-            request=request,
-        )
-    except services.ExchangeError as exc:
-        raise _invalid(exc) from exc
+    forward = services.exchange_forward(
+        actor=request.user,
+        exchange=exchange,
+        organisation_id=payload.organisation,
+        reason=payload.reason,
+        request=request,
+    )
     return Status(201, _forward_out(forward))
 
 
@@ -443,12 +426,9 @@ def list_forwards(request: HttpRequest) -> Any:
 @router.post("/forwards/{forward_id}/decision", response=ForwardOut, summary="Approve or decline a forward")
 def decide_forward(request: HttpRequest, forward_id: int, payload: ForwardDecisionIn) -> Any:
     forward = selectors.access_forward(actor=request.user, forward_id=forward_id)
-    try:
-        forward = services.forward_decide(
-            actor=request.user, forward=forward, approve=payload.approve, request=request
-        )
-    except services.ExchangeError as exc:
-        raise _invalid(exc) from exc
+    forward = services.forward_decide(
+        actor=request.user, forward=forward, approve=payload.approve, request=request
+    )
     return _forward_out(forward)
 
 

@@ -144,17 +144,10 @@ def _editor(request: HttpRequest) -> Any:
     return request.user
 
 
-def _invalid(exc: services.ReferenceDataError) -> ApiProblem:
-    return ApiProblem(422, str(exc), errors=[{"field": k, "message": v} for k, v in exc.errors.items()])
-
-
 @router.post("/organisations", response={201: OrganisationOut}, summary="Onboard an organisation")
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     actor = _editor(request)
-    try:
-        return Status(201, services.organisation_create(actor=actor, data=payload.dict(), request=request))
-    except services.ReferenceDataError as exc:
-        raise _invalid(exc) from exc
+    return Status(201, services.organisation_create(actor=actor, data=payload.dict(), request=request))
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut)
@@ -163,12 +156,9 @@ def update_organisation(request: HttpRequest, organisation_id: int, payload: Org
     organisation = selectors.organisation_get(organisation_id=organisation_id)
     if organisation is None:
         raise NotFound(f"organisation {organisation_id} not found")
-    try:
-        return services.organisation_update(
-            actor=actor, organisation=organisation, data=payload.dict(exclude_unset=True), request=request
-        )
-    except services.ReferenceDataError as exc:
-        raise _invalid(exc) from exc
+    return services.organisation_update(
+        actor=actor, organisation=organisation, data=payload.dict(exclude_unset=True), request=request
+    )
 
 
 @router.patch("/crime-areas/{code}", response=CrimeAreaOut)
@@ -177,9 +167,6 @@ def update_crime_area(request: HttpRequest, code: str, payload: CrimeAreaPatch) 
     crime_area = selectors.crime_area_get(code=code)
     if crime_area is None:
         raise NotFound(f"crime area {code} not found")
-    try:
-        return services.crime_area_update(
-            actor=actor, crime_area=crime_area, data=payload.dict(exclude_unset=True), request=request
-        )
-    except services.ReferenceDataError as exc:
-        raise _invalid(exc) from exc
+    return services.crime_area_update(
+        actor=actor, crime_area=crime_area, data=payload.dict(exclude_unset=True), request=request
+    )

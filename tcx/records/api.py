@@ -156,11 +156,6 @@ def _policy(payload: PolicyIn) -> Policy:
     return Policy(**payload.dict())
 
 
-def _invalid(exc: Exception) -> ApiProblem:
-    errors = getattr(exc, "errors", {})
-    return ApiProblem(422, str(exc), errors=[{"field": k, "message": v} for k, v in errors.items()])
-
-
 @router.get("/records", response=list[RecordOut], by_alias=True, summary="Records you may see")
 @paginate(LimitOffsetPagination)
 def list_records(
@@ -181,17 +176,14 @@ def list_records(
 @router.post("/records", response={201: RecordOut}, by_alias=True, summary="Create a record of your agency")
 def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     data = payload.model_dump()
-    try:
-        record = services.record_create(
-            actor=request.user,
-            schema=data.pop("schema_"),
-            properties=data.pop("properties"),
-            policy=_policy(payload.policy),
-            request=request,
-            **{k: v for k, v in data.items() if k != "policy"},
-        )
-    except (services.RecordError, rules.PolicyError) as exc:
-        raise _invalid(exc) from exc
+    record = services.record_create(
+        actor=request.user,
+        schema=data.pop("schema_"),
+        properties=data.pop("properties"),
+        policy=_policy(payload.policy),
+        request=request,
+        **{k: v for k, v in data.items() if k != "policy"},
+    )
     return Status(201, _record_out(record))
 
 
@@ -237,16 +229,13 @@ def import_records(
         with path.open("wb") as handle:
             for chunk in file.chunks():
                 handle.write(chunk)
-        try:
-            report = import_file(
-                actor=request.user,
-                path=path,
-                mapping=columns,
-                schema=entity_schema,
-                policy=Policy(tlp=tlp, audience_groups=groups, legal_basis=legal_basis),
-            )
-        except (services.RecordError, rules.PolicyError) as exc:
-            raise _invalid(exc) from exc
+        report = import_file(
+            actor=request.user,
+            path=path,
+            mapping=columns,
+            schema=entity_schema,
+            policy=Policy(tlp=tlp, audience_groups=groups, legal_basis=legal_basis),
+        )
     return {
         "created": report.created,
         "updated": report.updated,
@@ -308,12 +297,9 @@ def update_record(request: HttpRequest, record_id: int, payload: RecordPatch) ->
     data = payload.dict(exclude_unset=True)
     policy = _policy(payload.policy) if payload.policy is not None else None
     data.pop("policy", None)
-    try:
-        record = services.record_update(
-            actor=request.user, record=record, data=data, policy=policy, request=request
-        )
-    except (services.RecordError, rules.PolicyError) as exc:
-        raise _invalid(exc) from exc
+    record = services.record_update(
+        actor=request.user, record=record, data=data, policy=policy, request=request
+    )
     return _record_out(record)
 
 
@@ -351,16 +337,13 @@ def decide_match(request: HttpRequest, match_id: int, payload: MatchDecisionIn) 
 )
 def request_release(request: HttpRequest, match_id: int, payload: ReleaseIn) -> Any:
     view = selectors.access_hit(actor=request.user, match_id=match_id)
-    try:
-        release = services.release_request_create(
-            actor=request.user,
-            match=view.match,
-            purpose=payload.purpose,
-            priority=payload.priority,
-            request=request,
-        )
-    except services.RecordError as exc:
-        raise _invalid(exc) from exc
+    release = services.release_request_create(
+        actor=request.user,
+        match=view.match,
+        purpose=payload.purpose,
+        priority=payload.priority,
+        request=request,
+    )
     return Status(201, _release_out(release))
 
 
@@ -390,17 +373,14 @@ def list_release_requests(request: HttpRequest) -> Any:
 )
 def decide_release(request: HttpRequest, release_id: int, payload: ReleaseDecisionIn) -> Any:
     release = selectors.access_release_request(actor=request.user, release_id=release_id)
-    try:
-        release = services.release_decide(
-            actor=request.user,
-            release=release,
-            approve=payload.approve,
-            reason=payload.reason,
-            handling_codes=payload.handling_codes,
-            request=request,
-        )
-    except (services.RecordError, rules.PolicyError) as exc:
-        raise _invalid(exc) from exc
+    release = services.release_decide(
+        actor=request.user,
+        release=release,
+        approve=payload.approve,
+        reason=payload.reason,
+        handling_codes=payload.handling_codes,
+        request=request,
+    )
     return _release_out(release)
 
 
@@ -443,15 +423,12 @@ def list_links(request: HttpRequest, record_id: int) -> Any:
 def create_link(request: HttpRequest, record_id: int, payload: LinkIn) -> Any:
     source = selectors.access_record(actor=request.user, record_id=record_id, action=rules.Action.EDIT)
     target = selectors.access_record(actor=request.user, record_id=payload.target, action=rules.Action.EDIT)
-    try:
-        link = services.record_link_create(
-            actor=request.user,
-            source=source,
-            target=target,
-            schema=payload.schema_,
-            relationship=payload.relationship,
-            request=request,
-        )
-    except services.RecordError as exc:
-        raise _invalid(exc) from exc
+    link = services.record_link_create(
+        actor=request.user,
+        source=source,
+        target=target,
+        schema=payload.schema_,
+        relationship=payload.relationship,
+        request=request,
+    )
     return Status(201, _link_out(link))

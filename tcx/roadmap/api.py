@@ -45,10 +45,6 @@ from tcx.roadmap.schemas import (
 router = Router(tags=["roadmap"])
 
 
-def _invalid(exc: services.RoadmapError) -> ApiProblem:
-    return ApiProblem(422, str(exc), errors=[{"field": k, "message": v} for k, v in exc.errors.items()])
-
-
 # --- meetings and decisions -----------------------------------------------------------------
 
 
@@ -59,10 +55,7 @@ def list_meetings(request: HttpRequest) -> Any:
 
 @router.post("/meetings", response={201: MeetingOut}, summary="Create a meeting (Secretariat)")
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
-    try:
-        return Status(201, services.meeting_create(actor=request.user, data=payload.dict()))
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return Status(201, services.meeting_create(actor=request.user, data=payload.dict()))
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut)
@@ -73,12 +66,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
 @router.patch("/meetings/{meeting_id}", response=MeetingOut, summary="Change a meeting (Secretariat)")
 def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch) -> Any:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    try:
-        return services.meeting_update(
-            actor=request.user, meeting=meeting, data=payload.dict(exclude_unset=True)
-        )
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return services.meeting_update(actor=request.user, meeting=meeting, data=payload.dict(exclude_unset=True))
 
 
 @router.get("/meetings/{meeting_id}/documents", response=list[DocumentOut], summary="A meeting's documents")
@@ -98,10 +86,7 @@ def add_meeting_document(
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
     if not file.size:
         raise ApiProblem(422, "the file is empty", errors=[{"field": "file", "message": "the file is empty"}])
-    try:
-        document = services.meeting_document_add(actor=request.user, meeting=meeting, title=title, file=file)
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    document = services.meeting_document_add(actor=request.user, meeting=meeting, title=title, file=file)
     return Status(201, document)
 
 
@@ -116,31 +101,22 @@ def list_decisions(request: HttpRequest, meeting_id: int | None = None) -> Any:
 )
 def create_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Any:
     meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    try:
-        return Status(201, services.decision_create(actor=request.user, meeting=meeting, data=payload.dict()))
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return Status(201, services.decision_create(actor=request.user, meeting=meeting, data=payload.dict()))
 
 
 @router.patch("/decisions/{decision_id}", response=DecisionOut, summary="Change a decision (Secretariat)")
 def update_decision(request: HttpRequest, decision_id: int, payload: DecisionPatch) -> Any:
     decision = selectors.access_decision(actor=request.user, decision_id=decision_id)
-    try:
-        return services.decision_update(
-            actor=request.user, decision=decision, data=payload.dict(exclude_unset=True)
-        )
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return services.decision_update(
+        actor=request.user, decision=decision, data=payload.dict(exclude_unset=True)
+    )
 
 
 @router.post("/plan", response={201: PlanLoaded}, summary="Load a plan file (JSON body; Secretariat)")
 def load_plan(request: HttpRequest) -> Any:
     if selectors.scope_of(request.user) is None:
         raise ApiProblem(404, "not found")
-    try:
-        plan = planfile.plan_load(actor=request.user, raw=request.body)
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    plan = planfile.plan_load(actor=request.user, raw=request.body)
     components = plan.components.count()
     lines = sum(c.action_lines.count() for c in plan.components.all())
     return Status(201, {"code": plan.code, "components": components, "action_lines": lines})
@@ -178,10 +154,7 @@ def get_line(request: HttpRequest, line_id: int) -> Any:
 @router.patch("/lines/{line_id}", response=ActionLineOut, summary="Change an action line (Secretariat)")
 def update_line(request: HttpRequest, line_id: int, payload: LinePatch) -> Any:
     line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    try:
-        services.action_line_update(actor=request.user, line=line, data=payload.dict(exclude_unset=True))
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    services.action_line_update(actor=request.user, line=line, data=payload.dict(exclude_unset=True))
     return selectors.access_action_line(actor=request.user, line_id=line_id)
 
 
@@ -190,21 +163,15 @@ def update_line(request: HttpRequest, line_id: int, payload: LinePatch) -> Any:
 )
 def add_milestone(request: HttpRequest, line_id: int, payload: MilestoneIn) -> Any:
     line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    try:
-        return Status(201, services.milestone_add(actor=request.user, line=line, data=payload.dict()))
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return Status(201, services.milestone_add(actor=request.user, line=line, data=payload.dict()))
 
 
 @router.patch("/milestones/{milestone_id}", response=MilestoneOut, summary="Change a milestone (Secretariat)")
 def update_milestone(request: HttpRequest, milestone_id: int, payload: MilestonePatch) -> Any:
     milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
-    try:
-        return services.milestone_update(
-            actor=request.user, milestone=milestone, data=payload.dict(exclude_unset=True)
-        )
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return services.milestone_update(
+        actor=request.user, milestone=milestone, data=payload.dict(exclude_unset=True)
+    )
 
 
 @router.delete("/milestones/{milestone_id}", response={204: None}, summary="Remove a milestone (Secretariat)")
@@ -230,22 +197,16 @@ def record_progress(request: HttpRequest, line_id: int, payload: ProgressIn) -> 
         if payload.meeting_id
         else None
     )
-    try:
-        update = services.progress_record(
-            actor=request.user, line=line, text=payload.text, status=payload.status, meeting=meeting
-        )
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    update = services.progress_record(
+        actor=request.user, line=line, text=payload.text, status=payload.status, meeting=meeting
+    )
     return Status(201, update)
 
 
 @router.post("/lines/{line_id}/drop", response=ActionLineOut, summary="Drop a line (Secretariat)")
 def drop_line(request: HttpRequest, line_id: int, payload: DropIn) -> Any:
     line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    try:
-        return services.action_line_drop(actor=request.user, line=line, reason=payload.reason)
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return services.action_line_drop(actor=request.user, line=line, reason=payload.reason)
 
 
 # --- capacity building ----------------------------------------------------------------------
@@ -260,10 +221,7 @@ def list_programmes(request: HttpRequest) -> Any:
     "/programmes", response={201: ProgrammeOut}, summary="Create a programme (sponsor or Secretariat)"
 )
 def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Any:
-    try:
-        return Status(201, services.programme_create(actor=request.user, data=payload.dict()))
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return Status(201, services.programme_create(actor=request.user, data=payload.dict()))
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeOut)
@@ -284,15 +242,12 @@ def list_nominations(request: HttpRequest, programme_id: int) -> Any:
 )
 def create_nomination(request: HttpRequest, programme_id: int, payload: NominationIn) -> Any:
     programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
-    try:
-        nomination = services.nomination_create(
-            actor=request.user,
-            programme=programme,
-            nominee_name=payload.nominee_name,
-            nominee_title=payload.nominee_title,
-        )
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    nomination = services.nomination_create(
+        actor=request.user,
+        programme=programme,
+        nominee_name=payload.nominee_name,
+        nominee_title=payload.nominee_title,
+    )
     return Status(201, nomination)
 
 
@@ -303,10 +258,7 @@ def create_nomination(request: HttpRequest, programme_id: int, payload: Nominati
 )
 def decide_nomination(request: HttpRequest, nomination_id: int, payload: NominationDecisionIn) -> Any:
     nomination = selectors.access_nomination(actor=request.user, nomination_id=nomination_id)
-    try:
-        return services.nomination_decide(actor=request.user, nomination=nomination, status=payload.status)
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return services.nomination_decide(actor=request.user, nomination=nomination, status=payload.status)
 
 
 # --- equipment ------------------------------------------------------------------------------
@@ -321,10 +273,7 @@ def list_needs(request: HttpRequest) -> Any:
     "/equipment/needs", response={201: NeedOut}, summary="Post an equipment need (member-state agency)"
 )
 def create_need(request: HttpRequest, payload: NeedIn) -> Any:
-    try:
-        return Status(201, services.need_post(actor=request.user, **payload.dict()))
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return Status(201, services.need_post(actor=request.user, **payload.dict()))
 
 
 @router.get("/equipment/offers", response=list[OfferOut])
@@ -337,20 +286,14 @@ def create_offer(request: HttpRequest, payload: OfferIn) -> Any:
     data = payload.dict()
     need_id = data.pop("need_id")
     need = selectors.access_need(actor=request.user, need_id=need_id) if need_id else None
-    try:
-        return Status(201, services.offer_post(actor=request.user, need=need, **data))
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return Status(201, services.offer_post(actor=request.user, need=need, **data))
 
 
 @router.post("/equipment/offers/{offer_id}/match", response=OfferOut, summary="Match an offer to a need")
 def match_offer(request: HttpRequest, offer_id: int, payload: OfferMatchIn) -> Any:
     offer = selectors.access_offer(actor=request.user, offer_id=offer_id)
     need = selectors.access_need(actor=request.user, need_id=payload.need_id)
-    try:
-        return services.offer_match(actor=request.user, offer=offer, need=need)
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return services.offer_match(actor=request.user, offer=offer, need=need)
 
 
 @router.post(
@@ -358,7 +301,4 @@ def match_offer(request: HttpRequest, offer_id: int, payload: OfferMatchIn) -> A
 )
 def track_offer(request: HttpRequest, offer_id: int, payload: OfferTrackIn) -> Any:
     offer = selectors.access_offer(actor=request.user, offer_id=offer_id)
-    try:
-        return services.offer_track(actor=request.user, offer=offer, status=payload.status, on=payload.on)
-    except services.RoadmapError as exc:
-        raise _invalid(exc) from None
+    return services.offer_track(actor=request.user, offer=offer, status=payload.status, on=payload.on)
