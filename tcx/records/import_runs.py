@@ -21,7 +21,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tcx.policy import rules
@@ -135,26 +134,16 @@ def _run_in_thread(run_id: int) -> None:
 
 def claim(*, run_id: int | None = None, now: dt.datetime | None = None) -> ImportRun | None:
     """Take a queued run (or one whose lease ran out): the oldest, or ``run_id``."""
-    now = now or timezone.now()
-    claimable = Q(status=ImportStatus.QUEUED) | Q(status=ImportStatus.RUNNING, lease_until__lt=now)
-    with transaction.atomic():
-        runs = ImportRun.objects.filter(claimable, attempts__lt=MAX_ATTEMPTS).order_by("pk")
-        if run_id is not None:
-            runs = runs.filter(pk=run_id)
-        run = runs.first()
-        if run is None:
-            return None
-        taken = ImportRun.objects.filter(pk=run.pk, status=run.status, attempts=run.attempts).update(
-            status=ImportStatus.RUNNING,
-            started_at=now,
-            lease_until=now + LEASE,
-            attempts=run.attempts + 1,
-            rows_read=0,
-        )
-        if not taken:
-            return None
-        run.refresh_from_db()
-        return run
+    runs = ImportRun.objects.all() if run_id is None else ImportRun.objects.filter(pk=run_id)
+    return jobs.claim_leased(
+        runs,
+        waiting=ImportStatus.QUEUED,
+        running=ImportStatus.RUNNING,
+        lease=LEASE,
+        max_attempts=MAX_ATTEMPTS,
+        now=now,
+        rows_read=0,
+    )
 
 
 def run_one(run: ImportRun) -> ImportRun:

@@ -207,8 +207,9 @@ def import_file(
     return report
 
 
-def _reserve_ids(count: int) -> list[int] | None:
-    """Take ``count`` new record ids inside the current transaction (None: let the ORM do it).
+def _reserve_ids(count: int) -> list[int]:
+    """Take ``count`` new record ids inside the current transaction (TCX runs on SQLite and
+    PostgreSQL only, see ``tcx.config.settings``).
 
     On SQLite the transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so the
     next ids are the table's highest; on PostgreSQL they come from the table's sequence."""
@@ -219,13 +220,11 @@ def _reserve_ids(count: int) -> list[int] | None:
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
             )
             return [row[0] for row in cursor.fetchall()]
-        if connection.vendor == "sqlite":
-            sequence = "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)"
-            highest = f"SELECT MAX({sequence}, COALESCE((SELECT MAX(id) FROM {table}), 0))"  # noqa: S608
-            cursor.execute(highest, [table])
-            start = int(cursor.fetchone()[0]) + 1
-            return list(range(start, start + count))
-    return None
+        sequence = "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)"
+        highest = f"SELECT MAX({sequence}, COALESCE((SELECT MAX(id) FROM {table}), 0))"  # noqa: S608
+        cursor.execute(highest, [table])
+        start = int(cursor.fetchone()[0]) + 1
+        return list(range(start, start + count))
 
 
 @dataclasses.dataclass(slots=True)
@@ -243,26 +242,6 @@ def _insert_records(template: Record, new: list[_NewRecord]) -> None:
     ``executemany``, and set their ids: the ORM's ``bulk_create`` builds and prepares every
     field of every row, most of an import's time."""
     ids = _reserve_ids(len(new))
-    if ids is None:  # another database: the ORM's way
-        shared = {
-            f.attname: getattr(template, f.attname) for f in Record._meta.concrete_fields if f.attname != "id"
-        }
-        records = [
-            Record(
-                **shared
-                | {
-                    "external_id": row.external_id,
-                    "schema": row.schema,
-                    "properties": json.loads(row.properties_json),
-                    "caption": row.caption,
-                    "indexed_keys": match_index.pack(row.hashes),
-                }
-            )
-            for row in new
-        ]
-        for row, record in zip(new, Record.objects.bulk_create(records), strict=True):
-            row.pk = record.pk
-        return
     fields = Record._meta.concrete_fields
     constant = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
     rows: list[list[Any]] = []

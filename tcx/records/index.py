@@ -205,8 +205,9 @@ class DatabaseIndex(Index):
         counts = dict(MatchKeyCount.objects.filter(key__in=[*hashes, TOTAL]).values_list("key", "records"))
         total = max(counts.pop(TOTAL, 0), 1)
         df = {hashes[h]: c for h, c in counts.items() if h in hashes}
+        hash_of = {key: h for h, key in hashes.items()}
         weights = {
-            key_hash(key): weight
+            hash_of[key]: weight
             for key, weight, scan in plan(list(hashes.values()), df, total, self.budget)
             if scan
         }

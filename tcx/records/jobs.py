@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from tcx.records.models import JobStatus, MatchJob, Record
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=5)
+T = TypeVar("T", bound=Model)
 MAX_ATTEMPTS = 5
 
 
@@ -35,24 +37,50 @@ def enqueue(*, record: Record) -> None:
         transaction.on_commit(run_pending)
 
 
+def claim_leased(
+    queryset: QuerySet[T],
+    *,
+    waiting: str,
+    running: str,
+    lease: dt.timedelta,
+    max_attempts: int,
+    now: dt.datetime | None = None,
+    **reset: Any,
+) -> T | None:
+    """Take the oldest row of ``queryset`` that is ``waiting``, or ``running`` with its lease
+    run out: mark it running with a new lease, in a compare-and-set on its status and attempts
+    so that two workers never take the same row. ``reset`` fields are set as it is taken."""
+    now = now or timezone.now()
+    claimable = Q(status=waiting) | Q(status=running, lease_until__lt=now)
+    with transaction.atomic():
+        rows = queryset.filter(claimable, attempts__lt=max_attempts).order_by("pk")
+        if connection.vendor == "postgresql":
+            rows = rows.select_for_update(skip_locked=True)
+        row = rows.first()
+        if row is None:
+            return None
+        claimed: Any = row  # a MatchJob or an ImportRun: both have status, attempts and a lease
+        taken = queryset.model._default_manager.filter(
+            pk=claimed.pk, status=claimed.status, attempts=claimed.attempts
+        ).update(
+            status=running, started_at=now, lease_until=now + lease, attempts=claimed.attempts + 1, **reset
+        )
+        if not taken:  # another worker took it first
+            return None
+        row.refresh_from_db()
+        return row
+
+
 def claim(*, now: dt.datetime | None = None) -> MatchJob | None:
     """Take the oldest job that is pending, or whose worker's lease ran out."""
-    now = now or timezone.now()
-    claimable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, lease_until__lt=now)
-    with transaction.atomic():
-        qs = MatchJob.objects.filter(claimable, attempts__lt=MAX_ATTEMPTS).order_by("pk")
-        if connection.vendor == "postgresql":
-            qs = qs.select_for_update(skip_locked=True)
-        job = qs.first()
-        if job is None:
-            return None
-        updated = MatchJob.objects.filter(pk=job.pk, status=job.status, attempts=job.attempts).update(
-            status=JobStatus.RUNNING, started_at=now, lease_until=now + LEASE, attempts=job.attempts + 1
-        )
-        if not updated:  # another worker took it first
-            return None
-        job.refresh_from_db()
-        return job
+    return claim_leased(
+        MatchJob.objects.all(),
+        waiting=JobStatus.PENDING,
+        running=JobStatus.RUNNING,
+        lease=LEASE,
+        max_attempts=MAX_ATTEMPTS,
+        now=now,
+    )
 
 
 def run_one(job: MatchJob, process: Callable[[Record], None]) -> None:
