@@ -39,6 +39,7 @@ class AuditAction(models.TextChoices):
     RECORD_EXPORTED = "record.exported", "exported records"
     RECORD_SEARCHED = "record.searched", "searched records"
     RECORD_IMPORTED = "record.imported", "imported records"
+    RECORD_IMPORT_QUEUED = "record.import_queued", "uploaded a file to import"
     MATCH_FOUND = "match.found", "found a match between records"
     MATCH_VIEWED = "match.viewed", "looked at a hit"
     MATCH_DECIDED = "match.decided", "confirmed or rejected a match"

@@ -23,6 +23,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tcx.audit import services as audit
+from tcx.audit.registry import AuditAction
 from tcx.policy import rules
 from tcx.policy.rules import Policy
 from tcx.records import jobs
@@ -106,14 +108,22 @@ def queue(
             "review_date": policy.review_date.isoformat() if policy.review_date else None,
         },
     }
-    run = ImportRun.objects.create(
-        owner=actor.organisation,
-        created_by=actor,
-        file_name=(upload.name or "upload")[:255],
-        stored_as=stored.name,
-        options=options,
-        rows_total=total,
-    )
+    with transaction.atomic():  # the run and its audit event together
+        run = ImportRun.objects.create(
+            owner=actor.organisation,
+            created_by=actor,
+            file_name=(upload.name or "upload")[:255],
+            stored_as=stored.name,
+            options=options,
+            rows_total=total,
+        )
+        audit.record(
+            actor=actor,
+            action=AuditAction.RECORD_IMPORT_QUEUED,
+            target=run,
+            target_owner=actor.organisation,
+            data={"file": run.file_name, "rows": total},
+        )
     if jobs.inline():
         transaction.on_commit(lambda: start_thread(run.pk))
     return run

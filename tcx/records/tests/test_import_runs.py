@@ -32,6 +32,11 @@ def test_upload_is_queued_then_imported_by_the_worker(world, client, settings) -
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response.url == reverse("records:import_run", args=[run.pk])
     assert run.status == ImportStatus.QUEUED and run.rows_total == 5 and run.owner == world.agency_b
+    from tcx.audit.models import AuditEvent
+
+    assert (
+        AuditEvent.objects.filter(action="record.import_queued", actor=world.users["b_officer"]).count() == 1
+    )
     stored = import_runs.folder() / run.stored_as
     assert stored.exists()
     page = client.get(response.url)
