@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -82,11 +83,20 @@ def main() -> int:
         make_csv(source, args.rows)
         mapping = {"id": "ref", "name": "name", "birthDate": "dob", "nationality": "nationality",
                    "passportNumber": "passport"}
+        load_before = Path("/proc/loadavg").read_text().split()[0]
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_before = time.process_time()
         started = time.perf_counter()
         report = import_file(
             actor=world.users["b_officer"], path=source, policy=Policy(), mapping=mapping, workers=args.workers
         )
         import_seconds = time.perf_counter() - started
+        # CPU per row: the main process (the writer; it also parses with --workers 1) and the
+        # parsing processes (joined when the import ends): comparable on a machine shared with
+        # other work, where wall-clock figures are not
+        writer_cpu = time.process_time() - cpu_before
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        parse_cpu = (children.ru_utime + children.ru_stime) - (children_before.ru_utime + children_before.ru_stime)
         assert report.created == args.rows, report.summary
 
         # matching throughput on a sample of the jobs the import queued
@@ -114,6 +124,9 @@ def main() -> int:
             "db": args.db, "rows": args.rows, "workers": args.workers,
             "import_records_per_s": round(args.rows / import_seconds),
             "import_seconds": round(import_seconds, 1),
+            "writer_cpu_us_per_row": round(writer_cpu / args.rows * 1e6),
+            "parse_cpu_us_per_row": round(parse_cpu / args.rows * 1e6),
+            "load_before": load_before,
             "match_jobs": ran, "match_jobs_per_s": round(ran / match_seconds, 1),
             "commit_to_hit_ms_p50": round(statistics.median(latencies), 1),
             "commit_to_hit_ms_max": round(max(latencies), 1),

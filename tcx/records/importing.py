@@ -86,15 +86,24 @@ def check_file(path: Path) -> None:
 
 @dataclasses.dataclass(slots=True)
 class Prepared:
-    """A row made ready to write: its record and match-index key hashes, or why it is refused.
-    Prepared in worker processes when the import has some (parsing is the costly part)."""
+    """A row made ready to write, or why it is refused. Prepared in worker processes when the
+    import has some (parsing is the costly part), in the form the writer stores: the properties
+    as JSON text, the match-index key hashes packed and as a JSON array (see
+    :func:`tcx.records.index.index_packed`), so that the writer only unpickles strings."""
 
     line: int
-    record: dict[str, Any] | None = None
     error: str | None = None
     warnings: list[str] = dataclasses.field(default_factory=list)
+    external_id: str = ""  # "" when the file gave no id: the row cannot be recognised on re-import
+    schema: str = ""
+    properties_json: str = ""
     caption: str = ""
-    hashes: list[int] = dataclasses.field(default_factory=list)
+    packed_keys: bytes = b""
+    keys_json: str = "[]"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a tuple of the fields: a fraction of the cost of the dataclass's state to unpickle
+        return (Prepared, tuple(getattr(self, f) for f in self.__slots__))
 
 
 def prepare(raw: RawRow) -> Prepared:
@@ -107,12 +116,17 @@ def prepare(raw: RawRow) -> Prepared:
         return Prepared(row.line, error=f"unknown schema {record.get('schema')!r}")
     if not (row.entity.names or row.entity.identifiers):
         return Prepared(row.line, error="no name or identifier that can be matched")
+    external_id = str(record.get("id") or "").strip()
+    hashes = match_index.hash_keys(keys_for(row.entity))
     return Prepared(
         row.line,
-        record=record,
         warnings=row.warnings,
+        external_id="" if external_id.startswith("row-") else external_id,
+        schema=record["schema"],
+        properties_json=json.dumps(record["properties"], ensure_ascii=False),
         caption=row.entity.caption[:300],
-        hashes=match_index.hash_keys(keys_for(row.entity)),
+        packed_keys=match_index.pack(hashes),
+        keys_json="[" + ",".join(map(str, hashes)) + "]",
     )
 
 
@@ -177,12 +191,10 @@ def import_file(
     for row in prepared_rows(path, mapping, schema, workers):
         if progress is not None:
             progress(1)
-        if row.error or row.record is None:
-            report.errors.append((row.line, row.error or "nothing to import"))
+        if row.error:
+            report.errors.append((row.line, row.error))
             continue
-        external_id = str(row.record.get("id") or "").strip()
-        if external_id.startswith("row-"):
-            external_id = ""  # the file gave no id: the row cannot be recognised on re-import
+        external_id = row.external_id
         if external_id and external_id in seen:
             report.errors.append((row.line, f"id {external_id!r} appears twice in the file"))
             continue
@@ -227,36 +239,29 @@ def _reserve_ids(count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-@dataclasses.dataclass(slots=True)
-class _NewRecord:
-    external_id: str
-    schema: str
-    properties_json: str
-    caption: str
-    hashes: list[int]
-    pk: int = 0
-
-
-def _insert_records(template: Record, new: list[_NewRecord]) -> None:
+def _insert_records(template: Record, new: list[Prepared]) -> list[int]:
     """Insert records that differ from ``template`` only in their content, with
-    ``executemany``, and set their ids: the ORM's ``bulk_create`` builds and prepares every
+    ``executemany``, and return their ids: the ORM's ``bulk_create`` builds and prepares every
     field of every row, most of an import's time."""
     ids = _reserve_ids(len(new))
     fields = Record._meta.concrete_fields
     constant = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
+    base = [constant[f.attname] for f in fields]
+    at = {f.attname: i for i, f in enumerate(fields)}
+    pk_at, schema_at, properties_at = at["id"], at["schema"], at["properties"]
+    caption_at, external_id_at, keys_at = at["caption"], at["external_id"], at["indexed_keys"]
     rows: list[list[Any]] = []
     for row, pk in zip(new, ids, strict=True):
-        row.pk = pk
-        varying: dict[str, Any] = {
-            "id": pk,
-            "schema": row.schema,
-            "properties": row.properties_json,
-            "caption": row.caption,
-            "external_id": row.external_id,
-            "indexed_keys": match_index.pack(row.hashes),
-        }
-        rows.append([varying[f.attname] if f.attname in varying else constant[f.attname] for f in fields])
+        line = base.copy()
+        line[pk_at] = pk
+        line[schema_at] = row.schema
+        line[properties_at] = row.properties_json
+        line[caption_at] = row.caption
+        line[external_id_at] = row.external_id
+        line[keys_at] = row.packed_keys
+        rows.append(line)
     bulk.insert(Record._meta.db_table, [str(f.column) for f in fields], rows)
+    return ids
 
 
 @transaction.atomic
@@ -269,34 +274,24 @@ def _write_chunk(
     report: ImportReport,
 ) -> None:
     owner = actor.organisation
-    ids = [
-        str(r.record["id"])
-        for r in rows
-        if r.record is not None and r.record.get("id") and not str(r.record["id"]).startswith("row-")
-    ]
+    ids = [r.external_id for r in rows if r.external_id]
     # excluding '' lets the database search the partial unique index on (owner, external_id)
     # instead of every record of the agency (which made a big import quadratic)
     known = Record.objects.filter(owner=owner, external_id__in=ids).exclude(external_id="").order_by()
     existing = {r.external_id: r for r in known}
     now = timezone.now()
-    new: list[_NewRecord] = []
+    new: list[Prepared] = []
     for row in rows:
-        data = row.record or {}
-        external_id = "" if str(data.get("id", "")).startswith("row-") else str(data.get("id", ""))
-        current = existing.get(external_id) if external_id else None
-        if current is not None:
-            if current.schema == data["schema"] and current.properties == data["properties"]:
-                report.unchanged += 1
-            else:
-                record_update(
-                    actor=actor,
-                    record=current,
-                    data={"schema": data["schema"], "properties": data["properties"]},
-                )
-                report.updated += 1
+        current = existing.get(row.external_id) if row.external_id else None
+        if current is None:
+            new.append(row)
             continue
-        properties_json = json.dumps(data["properties"], ensure_ascii=False)
-        new.append(_NewRecord(external_id, data["schema"], properties_json, row.caption, row.hashes))
+        properties = json.loads(row.properties_json)
+        if current.schema == row.schema and current.properties == properties:
+            report.unchanged += 1
+        else:
+            record_update(actor=actor, record=current, data={"schema": row.schema, "properties": properties})
+            report.updated += 1
     if not new:
         return
     template = Record(
@@ -313,8 +308,7 @@ def _write_chunk(
         legal_basis=policy.legal_basis,
         review_date=policy.review_date,
     )
-    _insert_records(template, new)
-    created = [row.pk for row in new]
+    created = _insert_records(template, new)
     orgs_through = Record.audience_organisations.through
     groups_through = Record.audience_groups.through
     areas_through = Record.crime_areas.through
@@ -332,7 +326,9 @@ def _write_chunk(
         [areas_through(record_id=pk, crimearea_id=a.pk) for pk in created for a in areas]
     )
     # History, postings and jobs are many rows: written with executemany, not as ORM objects
-    # (building ~20 model instances per record was most of an import's time).
+    # (building ~20 model instances per record was most of an import's time); the time is
+    # adapted for the database once, not for every row.
+    stamp = connection.ops.adapt_datetimefield_value(now)
     bulk.insert(
         RecordVersion._meta.db_table,
         [
@@ -347,16 +343,16 @@ def _write_chunk(
             "changed_at",
         ],
         [
-            (r.pk, 1, "imported", r.schema, r.properties_json, r.caption, template.status, actor.pk, now)
-            for r in new
+            (pk, 1, "imported", r.schema, r.properties_json, r.caption, template.status, actor.pk, stamp)
+            for pk, r in zip(created, new, strict=True)
         ],
     )
     bulk.insert(
         MatchJob._meta.db_table,
         ["record_id", "version", "status", "attempts", "created_at", "error"],
-        [(pk, 1, "pending", 0, now, "") for pk in created],
+        [(pk, 1, "pending", 0, stamp, "") for pk in created],
     )
-    match_index.index_new(((r.pk, r.hashes) for r in new), remember=False)
+    match_index.index_packed([(pk, r.packed_keys, r.keys_json) for pk, r in zip(created, new, strict=True)])
     report.created += len(created)
     audit.record(
         actor=actor,

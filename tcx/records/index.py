@@ -60,10 +60,23 @@ def entity_of(record: Record) -> Entity | None:
 TOTAL = 0  # the MatchKeyCount row that counts the indexed records
 
 
+_HASHES_KEPT = 100_000
+_hashed: dict[str, int] = {}
+
+
 def key_hash(key: str) -> int:
-    """The stored form of a blocking key: a signed 64-bit hash (never ``TOTAL``)."""
-    value = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-    return value or 1
+    """The stored form of a blocking key: a signed 64-bit hash (never ``TOTAL``).
+
+    Most keys (name parts, countries, years) recur from record to record, so hashes are kept
+    in a bounded map: a lookup costs a tenth of a hash."""
+    value = _hashed.get(key)
+    if value is None:
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+        value = int.from_bytes(digest, "big", signed=True) or 1
+        if len(_hashed) >= _HASHES_KEPT:
+            _hashed.clear()
+        _hashed[key] = value
+    return value
 
 
 def hash_keys(keys: Iterable[str]) -> list[int]:
@@ -119,6 +132,38 @@ def index_new(items: Iterable[tuple[int, Sequence[int]]], *, remember: bool = Tr
                 )
         _change_counts(counts)
     return len(postings)
+
+
+def index_packed(items: Sequence[tuple[int, bytes, str]]) -> int:
+    """Index new records whose key hashes are already stored on them (``Record.indexed_keys``,
+    written with the record, as an import does): ``(record id, packed hashes, the same hashes
+    as a JSON array)``. Returns the number of postings written.
+
+    On SQLite the postings are made from the JSON by the database itself, in one statement and
+    in key order (pages of the B-tree are then written one after another, not at random): two
+    thirds of the time of a row-by-row ``executemany``."""
+    items = [item for item in items if item[1]]
+    if not items:
+        return 0
+    if connection.vendor != "sqlite":
+        return index_new(((record_id, unpack(packed)) for record_id, packed, _ in items), remember=False)
+    postings = "[" + ",".join(f"[{record_id},{keys}]" for record_id, _, keys in items) + "]"
+    key_table = connection.ops.quote_name(MatchKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {key_table} ("key", "record_id") '  # noqa: S608
+            "SELECT h.value, r.value ->> 0 FROM json_each(%s) AS r, json_each(r.value, '$[1]') AS h "
+            "ORDER BY 1, 2",
+            [postings],
+        )
+        written = int(cursor.rowcount)
+    # counted here: an upsert per key from a GROUP BY over the JSON costs twice as much
+    hashes = array("q")
+    hashes.frombytes(b"".join(packed for _, packed, _ in items))
+    counts = Counter(hashes)
+    counts[TOTAL] += len(items)
+    _change_counts(counts)
+    return written
 
 
 def unindex(record_ids: Sequence[int]) -> int:

@@ -97,3 +97,23 @@ def test_database_index_ranks_like_the_memory_index(world) -> None:
     assert {i: round(w, 6) for i, w in from_db} == {i: round(w, 6) for i, w in from_memory}
     assert [round(w, 6) for _, w in from_db] == sorted((round(w, 6) for _, w in from_db), reverse=True)
     assert len(from_db) == len(names) - 1  # all but Somchai Jaidee, who shares no name part
+
+
+def test_imported_postings_keep_every_64_bit_hash(world) -> None:
+    """An import hands the postings to the database as JSON: hashes at both ends of the signed
+    64-bit range must come out of it exactly, and be counted."""
+    from tcx.records.index import index_packed, pack, unindex
+
+    officer = world.users["a_officer"]
+    name = {"name": ["Somchai Jaidee"]}
+    record = services.record_create(actor=officer, schema="Person", properties=name, policy=Policy())
+    unindex([record.pk])
+    hashes = [-(2**63), -1, 1, 2**63 - 1]
+    Record.objects.filter(pk=record.pk).update(indexed_keys=pack(hashes))
+    assert index_packed([(record.pk, pack(hashes), "[" + ",".join(map(str, hashes)) + "]")]) == 4
+    assert sorted(MatchKey.objects.filter(record=record).values_list("key", flat=True)) == hashes
+    counts = dict(MatchKeyCount.objects.values_list("key", "records"))
+    assert counts == {**dict.fromkeys(hashes, 1), TOTAL: 1}
+    unindex([record.pk])
+    assert not MatchKey.objects.exists()
+    assert dict(MatchKeyCount.objects.values_list("key", "records")) == {TOTAL: 0}
