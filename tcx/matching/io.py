@@ -7,8 +7,9 @@ was rejected — so that callers report each bad line and keep the good ones.
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,22 @@ def read_csv_records(path: Path, mapping: Mapping[str, str], schema: str = "Pers
             return
         for row in reader:
             yield RawRow(reader.line_num, record=_record_from_columns(row, mapping, reader.line_num, schema))
+
+
+def read_csv_part(
+    text: str,
+    header: Sequence[str],
+    mapping: Mapping[str, str],
+    schema: str = "Person",
+    lines_before: int = 0,
+) -> Iterator[RawRow]:
+    """Read a part of a CSV file cut between rows, as :func:`read_csv_records` reads the whole
+    file (for callers that read a file in parts, in worker processes say): ``header`` is the
+    file's header row, ``lines_before`` the number of lines of the file before ``text``."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), fieldnames=list(header))
+    for row in reader:
+        line = lines_before + reader.line_num
+        yield RawRow(line, record=_record_from_columns(row, mapping, line, schema))
 
 
 def read_xlsx_records(path: Path, mapping: Mapping[str, str], schema: str = "Person") -> Iterator[RawRow]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import csv
 import dataclasses
 import gc
 import itertools
@@ -25,7 +26,7 @@ from django.utils import timezone
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.matching import keys_for
-from tcx.matching.io import RawRow, parse_row, read_records
+from tcx.matching.io import RawRow, parse_row, read_csv_part, read_records
 from tcx.policy import rules
 from tcx.policy.rules import Policy
 from tcx.records import bulk, jobs
@@ -134,6 +135,12 @@ def _prepare_chunk(rows: list[RawRow]) -> list[Prepared]:
     return [prepare(raw) for raw in rows]
 
 
+def _prepare_csv_part(
+    text: str, header: list[str], mapping: dict[str, str], schema: str, lines_before: int
+) -> list[Prepared]:
+    return [prepare(raw) for raw in read_csv_part(text, header, mapping, schema, lines_before)]
+
+
 def _init_worker() -> None:
     # The forked worker inherits the whole heap of its parent: freeze it, so that the garbage
     # collector never walks (and never copies) it, and collect the rows' garbage less often.
@@ -146,26 +153,90 @@ def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
         yield chunk
 
 
+def _csv_parts(
+    path: Path, mapping: dict[str, str], size: int
+) -> tuple[list[str], Iterator[tuple[int, str]]] | None:
+    """A CSV file's header row, and its body in parts of ``size`` rows cut between rows:
+    ``(lines of the file before the part, the part's text)``; None if the header lacks a
+    mapped column (or the file is empty). Cutting only asks the C reader where rows end; the
+    parsing processes read the parts into records, not the writer."""
+    handle = path.open(encoding="utf-8-sig", errors="replace", newline="")
+    taken: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in handle:
+            taken.append(line)
+            yield line
+
+    reader = csv.reader(lines())
+    try:
+        header = next(reader, None)
+    except BaseException:
+        handle.close()
+        raise
+    if header is None or any(column not in header for column in mapping.values()):
+        handle.close()
+        return None
+
+    def parts() -> Iterator[tuple[int, str]]:
+        with handle:
+            taken.clear()
+            lines_before = reader.line_num
+            try:
+                for count, _ in enumerate(reader, start=1):
+                    if count % size == 0:
+                        yield lines_before, "".join(taken)
+                        taken.clear()
+                        lines_before = reader.line_num
+            except csv.Error:
+                # the rest of the file goes to a parsing process, whose reader raises the same
+                # error after the rows before it, as the file read in one piece does
+                yield lines_before, "".join(taken) + handle.read()
+                return
+            if taken:
+                yield lines_before, "".join(taken)
+
+    return header, parts()
+
+
 def prepared_rows(
     path: Path, mapping: dict[str, str] | None, schema: str, workers: int = 1
 ) -> Iterator[Prepared]:
     """The file's rows, prepared, in file order: in this process, or with ``workers`` forked
-    worker processes parsing chunks ahead of the writer (the CLI's ``--workers``). Forking is
-    only for a process that runs no other threads (the CLI, a benchmark), never a web server."""
-    raws = read_records(path, mapping, schema)
+    worker processes parsing chunks ahead of the writer (the CLI's ``--workers``); they also
+    read the rows of a CSV file. Forking is only for a process that runs no other threads (the
+    CLI, a benchmark), never a web server."""
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(prepare, raws)
+        yield from map(prepare, read_records(path, mapping, schema))
         return
     with ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker
     ) as pool:
+        tasks = _csv_tasks(pool, path, mapping or {}, schema)
+        if tasks is None:
+            rows = read_records(path, mapping, schema)
+            tasks = (pool.submit(_prepare_chunk, chunk) for chunk in _chunks(rows, CHUNK))
         pending: collections.deque[Future[list[Prepared]]] = collections.deque()
-        for chunk in _chunks(raws, CHUNK):
-            pending.append(pool.submit(_prepare_chunk, chunk))
+        for task in tasks:
+            pending.append(task)
             if len(pending) > 2 * workers:  # bounded read-ahead: memory stays flat on big files
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+def _csv_tasks(
+    pool: ProcessPoolExecutor, path: Path, mapping: dict[str, str], schema: str
+) -> Iterator[Future[list[Prepared]]] | None:
+    """The parts of a CSV file given to ``pool`` to read and prepare, or None when the file is
+    not CSV or its header lacks a mapped column (then read here, which reports that)."""
+    if path.suffix.lower() != ".csv":
+        return None
+    cut = _csv_parts(path, mapping, CHUNK)
+    if cut is None:
+        return None
+    header, parts = cut
+    return (pool.submit(_prepare_csv_part, text, header, mapping, schema, before) for before, text in parts)
 
 
 def import_file(

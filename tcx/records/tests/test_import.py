@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -162,3 +164,52 @@ def test_parsing_in_worker_processes_imports_the_same(world) -> None:
         )
 
     assert content(world.agency_a) == content(world.agency_b)
+
+
+def _content(agency) -> list[tuple[str, str, str, bytes]]:
+    rows = Record.objects.filter(owner=agency)
+    return sorted((r.external_id, r.caption, json.dumps(r.properties), bytes(r.indexed_keys)) for r in rows)
+
+
+def test_worker_processes_read_a_csv_file_in_parts_as_one_reader_does(world, tmp_path, monkeypatch) -> None:
+    """With ``--workers`` the parsing processes read the CSV rows, in parts cut between rows: a
+    value on several lines, blank lines and bad rows keep their line numbers across the cuts."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "ref,Full name,DOB,Nationality,Phone,Kind\n"
+        'TH-001,"Somchai\nJaidee",1980-05-01,th,081 234 5678,Person\n'
+        "\n"
+        "TH-002,,,th,,Person\n"
+        'TH-003,"Nguyễn ""Tom"" Văn Minh",31/02/1990,vn,,Person\n'
+        "TH-004,Aung San Suu Kyi,1945-06-19,mm,,Spaceship\n"
+        "TH-003,Lim Wei Ming,1975-01-02,sg,,Person\n"
+        ',"Siti\r\nAminah",1990-03-04,my,,Person\r\n'
+        "TH-006,Kyaw Zin,1988-08-08,mm,,Person",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    one = importing.import_file(actor=world.users["a_officer"], path=path, policy=Policy(), mapping=MAPPING)
+    two = importing.import_file(
+        actor=world.users["b_officer"], path=path, policy=Policy(), mapping=MAPPING, workers=2
+    )
+    assert (two.created, two.errors, two.warnings) == (one.created, one.errors, one.warnings)
+    assert one.created == 4 and [line for line, _ in one.errors] == [5, 7, 8]
+    assert _content(world.agency_a) == _content(world.agency_b)
+
+
+def test_worker_processes_stop_where_the_csv_reader_stops(world, tmp_path, monkeypatch) -> None:
+    """A row the CSV reader refuses (a cell past its size limit) stops the import at the same
+    place either way."""
+    rows = [f"P{i:03d},Person Number{i} Tan,1980-01-01,sg,,Person" for i in range(9)]
+    rows.insert(6, "P999," + "x" * (csv.field_size_limit() + 1) + ",1980-01-01,sg,,Person")
+    path = tmp_path / "people.csv"
+    path.write_text("ref,Full name,DOB,Nationality,Phone,Kind\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    monkeypatch.setattr(importing, "WRITE_CHUNK", 3)
+    for actor, workers in (("a_officer", 1), ("b_officer", 2)):
+        with pytest.raises(csv.Error):
+            importing.import_file(
+                actor=world.users[actor], path=path, policy=Policy(), mapping=MAPPING, workers=workers
+            )
+    assert [r[0] for r in _content(world.agency_a)] == ["P000", "P001", "P002", "P003", "P004", "P005"]
+    assert _content(world.agency_a) == _content(world.agency_b)
