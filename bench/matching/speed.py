@@ -164,6 +164,7 @@ def main() -> None:
         if len(kept) < args.queries and rnd.random() < 0.01:
             kept.append(data)
         index.add(parse_entity(data))
+    index.compact()  # postings into arrays (a query would do it first otherwise)
     build_seconds = time.perf_counter() - start
     gc.collect()
     gc.freeze()  # the index is long-lived: keep the collector from walking it during queries

@@ -287,6 +287,10 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+def _score(logit: float) -> float:
+    return round(_sigmoid(logit), 4) if logit > -50 else 0.0
+
+
 class Matcher:
     """Scores pairs of :class:`~tcx.matching.entity.Entity` objects.
 
@@ -317,11 +321,16 @@ class Matcher:
         With ``explain=False`` the explanation is left empty (faster, for ranking).
         """
         logit, explanation = self._logit(a, b, explain)
-        score = round(_sigmoid(logit), 4) if logit > -50 else 0.0
+        score = _score(logit)
         band = self.band(score)
         if explain:
             explanation["logit"] = round(logit, 3)
         return Result(score=score, match=band == "match", band=band, explanation=explanation)
+
+    def rank(self, a: Entity, b: Entity) -> float:
+        """The score of :meth:`score` alone, without building a result: screening ranks every
+        candidate with it and explains only the best."""
+        return _score(self._logit(a, b, False)[0])
 
     def _logit(self, a: Entity, b: Entity, explain: bool) -> tuple[float, dict[str, Any]]:
         exp: dict[str, Any] = {}

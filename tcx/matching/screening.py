@@ -55,7 +55,7 @@ def screen_one(
     for entity in found:
         if entity is query:
             continue
-        score = matcher.score(query, entity, explain=False).score
+        score = matcher.rank(query, entity)
         if score > 0.0:
             scored.append((score, entity.id, entity))
     scored.sort(key=lambda item: (-item[0], item[1]))

@@ -76,3 +76,43 @@ def test_screen_yields_in_input_order_with_top_k():
 def test_misspelt_single_part_name_is_still_found():
     index = MemoryIndex([person("t", "Tania"), *[person(f"x{i}", f"Other Person {i}") for i in range(20)]])
     assert screen_one(person("q", "Tmania"), index)[0].entity_id == "t"
+
+
+def _pool(index, query, n=10):
+    return [(i, round(w, 9)) for i, w in index.candidates(query, n)]
+
+
+def test_compaction_changes_no_candidate_and_drops_removed_entities():
+    given = ["an", "binh", "cuong", "dung", "giang", "hai", "hung", "khanh", "long", "minh"]
+    people = [person(f"n{i}", f"Nguyen {given[i % 10]} {given[(i // 7) % 10]}") for i in range(200)]
+    queries = [person("q1", "Nguyen Hai Long"), person("q2", "Binh Nguyen"), person("q3", "Nguyen")]
+    recent = MemoryIndex()
+    for entity in people:
+        recent.add(entity)  # one at a time: every posting still in the recent lists
+    compacted = MemoryIndex(people)  # add_many compacts at the end
+    compacted.compact()
+    for query in queries:
+        assert _pool(recent, query) == _pool(compacted, query)
+        assert len(_pool(compacted, query)) == 10
+    # removed and replaced entities disappear from both layouts, compacted or not
+    for index in (recent, compacted):
+        index.remove("n45")
+        index.add(person("n12", "Tran Thi Mai"))
+        before = _pool(index, queries[0], 300)
+        index.compact()
+        after = _pool(index, queries[0], 300)
+        assert before == after
+        assert "n45" not in dict(after) and "n12" not in dict(after)
+        assert index.candidates(person("q", "Tran Thi Mai"), 5)[0][0] == "n12"
+        nguyen = next(k for k in keys_for(person("x", "Nguyen")) if k.startswith("n:"))
+        assert index.document_frequency(nguyen) == 198
+        assert len(index) == 199
+
+
+def test_candidates_rank_by_key_weight_then_by_the_order_added():
+    index = MemoryIndex([person("late", "Somchai Jaidee"), person("early", "Somchai Jaidee")])
+    index.add(person("rare", "Somchai Jaidee", passportNumber="C1234567"))
+    ranked = index.candidates(person("q", "Somchai Jaidee", passportNumber="C1234567"), 3)
+    assert [i for i, _ in ranked] == ["rare", "late", "early"]
+    assert ranked[0][1] > ranked[1][1] == ranked[2][1]
+    assert [i for i, _ in index.candidates(person("q", "Somchai Jaidee"), 2)] == ["late", "early"]

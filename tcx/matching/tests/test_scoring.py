@@ -130,3 +130,18 @@ def test_thresholds():
     assert MATCH_THRESHOLD > 0.5
     with pytest.raises(ValueError):
         Matcher(match_threshold=0.4, possible_threshold=0.6)
+
+
+def test_rank_is_the_score_without_its_explanation():
+    matcher = Matcher()
+    pairs = [
+        ("Thaksin Shinawatra", "ทักษิณ ชินวัตร"),
+        ("Nguyen Van Minh", "Nguyễn Văn Minh"),
+        ("Somchai Jaidee", "Anong Srisuk"),
+    ]
+    for a, b in pairs:
+        ea = parse_entity({"id": "a", "schema": "Person", "properties": {"name": [a]}})
+        eb = parse_entity({"id": "b", "schema": "Person", "properties": {"name": [b]}})
+        assert matcher.rank(ea, eb) == matcher.score(ea, eb).score
+    company = parse_entity({"id": "c", "schema": "Company", "properties": {"name": ["Somchai Jaidee"]}})
+    assert matcher.rank(ea, company) == 0.0
