@@ -230,12 +230,17 @@ class MemoryIndex(Index):
         if not parts:
             return []
         slots = np.concatenate(parts)
-        unique, inverse = np.unique(slots, return_inverse=True)
-        scores = np.bincount(inverse, weights=np.repeat(weights, lengths))
+        # group each entity's postings (stable: its keys stay in plan order) and sum their weights
+        order = np.argsort(slots, kind="stable")
+        slots = slots[order]
+        starts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+        unique = slots[starts]
+        scores = np.add.reduceat(np.repeat(weights, lengths)[order], starts)
         live = self._alive[unique]
         if not live.all():
             unique, scores = unique[live], scores[live]
-        best = _top(scores, n)
+        # best first; ties in slot order (the order entities were added)
+        best = np.argsort(-scores, kind="stable")[:n]
         entities = self._entities
         return [
             (e, w)
@@ -246,19 +251,3 @@ class MemoryIndex(Index):
     def candidates(self, query: Entity, n: int) -> list[tuple[str, float]]:
         """Return up to ``n`` ``(entity_id, key_weight)`` pairs sharing the rarest keys, best first."""
         return [(e.id, w) for e, w in self.candidate_entities(query, n)]
-
-
-def _top(scores: Any, n: int) -> Any:
-    """Positions of the ``n`` highest ``scores``, highest first; ties by position (the index's
-    entities are in slot order, so the earlier added comes first)."""
-    count = len(scores)
-    if n <= 0 or count == 0:
-        return np.zeros(0, dtype=np.int64)
-    if count > n:
-        kth = np.partition(scores, count - n)[count - n]
-        above = np.flatnonzero(scores > kth)
-        ties = np.flatnonzero(scores == kth)[: n - len(above)]
-        chosen = np.concatenate((above, ties))
-    else:
-        chosen = np.arange(count)
-    return chosen[np.lexsort((chosen, -scores[chosen]))]

@@ -104,27 +104,45 @@ def _align(
 ) -> float:
     """Greedy one-to-one alignment of name parts on precomputed pair similarities ``sims``."""
     nb = len(tb)
-    order = sorted(range(len(sims)), key=sims.__getitem__, reverse=True)
+    # pairs below the floor are never aligned: sort only the others (stable, best first)
+    order = sorted([idx for idx, sim in enumerate(sims) if sim >= TOKEN_FLOOR], key=sims.__getitem__, reverse=True)
     used_a = 0
     used_b = 0
     num = 0.0
     den = 0.0
     for idx in order:
-        sim = sims[idx]
-        if sim < TOKEN_FLOOR:
-            break
         i, j = divmod(idx, nb)
         if used_a >> i & 1 or used_b >> j & 1:
             continue
         used_a |= 1 << i
         used_b |= 1 << j
         w = (wa[i] + wb[j]) * 0.5
-        num += sim * w
+        num += sims[idx] * w
         den += w
-    ua = sum(w for i, w in enumerate(wa) if not used_a >> i & 1)
-    ub = sum(w for j, w in enumerate(wb) if not used_b >> j & 1)
+    ua = _unused(wa, used_a)
+    ub = _unused(wb, used_b)
     den += MISSING_PENALTY * (ua + ub) + DIFFERING_PENALTY * min(ua, ub)
     return num / den if den else 0.0
+
+
+def _unused(weights: tuple[float, ...], used: int) -> float:
+    """Total weight of the parts not in the bit set ``used`` (summed in order, as always)."""
+    if not used:
+        return sum(weights)
+    if used == (1 << len(weights)) - 1:
+        return 0
+    return sum(w for i, w in enumerate(weights) if not used >> i & 1)
+
+
+def _token_sims(ta: tuple[str, ...], tb: tuple[str, ...], sa: tuple[str, ...], sb: tuple[str, ...]) -> list[float]:
+    """Similarity of every pair of parts, row by row (``ta[i]`` with each of ``tb``)."""
+    get = _TOKEN_CACHE.get
+    sims = []
+    for i, a in enumerate(ta):
+        for j, b in enumerate(tb):
+            sim = get((a, b))
+            sims.append(cached_token_similarity(a, b, sa[i], sb[j]) if sim is None else sim)
+    return sims
 
 
 _NAME_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
@@ -149,8 +167,7 @@ def latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
     ta, tb = fa.tokens, fb.tokens
     if ta == tb or (len(ta) == len(tb) and sorted(ta) == sorted(tb)):
         return 1.0
-    sa, sb = fa.skeletons, fb.skeletons
-    sims = [cached_token_similarity(a, b, sa[i], sb[j]) for i, a in enumerate(ta) for j, b in enumerate(tb)]
+    sims = _token_sims(ta, tb, fa.skeletons, fb.skeletons)
     best = _align(ta, tb, fa.weights, fb.weights, sims)
     if best < 1.0 and len(ta) != len(tb):
         joined = _lev(fa.joined, fb.joined)
