@@ -105,7 +105,8 @@ def _align(
     """Greedy one-to-one alignment of name parts on precomputed pair similarities ``sims``."""
     nb = len(tb)
     # pairs below the floor are never aligned: sort only the others (stable, best first)
-    order = sorted([idx for idx, sim in enumerate(sims) if sim >= TOKEN_FLOOR], key=sims.__getitem__, reverse=True)
+    above = [idx for idx, sim in enumerate(sims) if sim >= TOKEN_FLOOR]
+    order = sorted(above, key=sims.__getitem__, reverse=True)
     used_a = 0
     used_b = 0
     num = 0.0
@@ -134,7 +135,9 @@ def _unused(weights: tuple[float, ...], used: int) -> float:
     return sum(w for i, w in enumerate(weights) if not used >> i & 1)
 
 
-def _token_sims(ta: tuple[str, ...], tb: tuple[str, ...], sa: tuple[str, ...], sb: tuple[str, ...]) -> list[float]:
+def _token_sims(
+    ta: tuple[str, ...], tb: tuple[str, ...], sa: tuple[str, ...], sb: tuple[str, ...]
+) -> list[float]:
     """Similarity of every pair of parts, row by row (``ta[i]`` with each of ``tb``)."""
     get = _TOKEN_CACHE.get
     sims = []
