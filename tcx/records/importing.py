@@ -426,7 +426,7 @@ def _write_chunk(
         ["record_id", "version", "status", "attempts", "created_at", "error"],
         [(pk, 1, "pending", 0, stamp, "") for pk in created],
     )
-    match_index.index_packed([(pk, r.packed_keys, r.keys_json) for pk, r in zip(created, new, strict=True)])
+    match_index.index_packed(created, [r.packed_keys for r in new], [r.keys_json for r in new])
     report.created += len(created)
     audit.record(
         actor=actor,

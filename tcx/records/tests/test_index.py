@@ -101,19 +101,27 @@ def test_database_index_ranks_like_the_memory_index(world) -> None:
 
 def test_imported_postings_keep_every_64_bit_hash(world) -> None:
     """An import hands the postings to the database as JSON: hashes at both ends of the signed
-    64-bit range must come out of it exactly, and be counted."""
+    64-bit range must come out of it exactly, for records whose ids follow each other or not,
+    and be counted."""
     from tcx.records.index import index_packed, pack, unindex
 
     officer = world.users["a_officer"]
-    name = {"name": ["Somchai Jaidee"]}
-    record = services.record_create(actor=officer, schema="Person", properties=name, policy=Policy())
-    unindex([record.pk])
-    hashes = [-(2**63), -1, 1, 2**63 - 1]
-    Record.objects.filter(pk=record.pk).update(indexed_keys=pack(hashes))
-    assert index_packed([(record.pk, pack(hashes), "[" + ",".join(map(str, hashes)) + "]")]) == 4
-    assert sorted(MatchKey.objects.filter(record=record).values_list("key", flat=True)) == hashes
-    counts = dict(MatchKeyCount.objects.values_list("key", "records"))
-    assert counts == {**dict.fromkeys(hashes, 1), TOTAL: 1}
-    unindex([record.pk])
-    assert not MatchKey.objects.exists()
-    assert dict(MatchKeyCount.objects.values_list("key", "records")) == {TOTAL: 0}
+    records = [
+        services.record_create(actor=officer, schema="Person", properties={"name": [name]}, policy=Policy())
+        for name in ("Somchai Jaidee", "Nguyễn Văn Minh", "Aung San")
+    ]
+    pks = [r.pk for r in records]
+    unindex(pks)
+    hashes = [[-(2**63), -1, 1, 2**63 - 1], [], [-(2**63), 5]]
+    as_json = ["[" + ",".join(map(str, h)) + "]" for h in hashes]
+    for ids, keys, texts in ((pks, hashes, as_json), (pks[::2], hashes[::2], as_json[::2])):
+        for pk, packed in zip(pks, hashes, strict=True):  # as the import writes them
+            Record.objects.filter(pk=pk).update(indexed_keys=pack(packed))
+        assert index_packed(ids, [pack(h) for h in keys], texts) == 6
+        postings = set(MatchKey.objects.values_list("key", "record_id"))
+        assert postings == {(h, pk) for pk, keys in zip(pks, hashes, strict=True) for h in keys}
+        counts = dict(MatchKeyCount.objects.values_list("key", "records"))
+        assert counts == {-(2**63): 2, -1: 1, 1: 1, 2**63 - 1: 1, 5: 1, TOTAL: 2}
+        unindex(pks)
+        assert not MatchKey.objects.exists()
+        assert dict(MatchKeyCount.objects.values_list("key", "records")) == {TOTAL: 0}
