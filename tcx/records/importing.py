@@ -338,6 +338,29 @@ def _insert_records(template: Record, new: list[Prepared]) -> list[int]:
     return ids
 
 
+def _held_ids(owner_id: int, external_ids: list[str]) -> list[str]:
+    """Which of ``external_ids`` the owner holds already: asked with the ids as one parameter
+    (the ORM's ``__in`` prepares each of a chunk's thousands of ids, a tenth of the writer's
+    time). ``NOT (external_id = '')`` lets the database search the partial unique index on
+    (owner, external_id) instead of every record of the agency (that made a big import
+    quadratic)."""
+    if not external_ids:
+        return []
+    table = connection.ops.quote_name(Record._meta.db_table)
+    param: str | list[str]
+    if connection.vendor == "sqlite":
+        ids, param = "(SELECT value FROM json_each(%s))", json.dumps(external_ids)
+    else:
+        ids, param = "(SELECT unnest(%s::text[]))", external_ids
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT external_id FROM {table} WHERE owner_id = %s "  # noqa: S608
+            f"AND NOT (external_id = '') AND external_id IN {ids}",
+            [owner_id, param],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 @transaction.atomic
 def _write_chunk(
     actor: Any,
@@ -348,11 +371,9 @@ def _write_chunk(
     report: ImportReport,
 ) -> None:
     owner = actor.organisation
-    ids = [r.external_id for r in rows if r.external_id]
-    # excluding '' lets the database search the partial unique index on (owner, external_id)
-    # instead of every record of the agency (which made a big import quadratic)
-    known = Record.objects.filter(owner=owner, external_id__in=ids).exclude(external_id="").order_by()
-    existing = {r.external_id: r for r in known}
+    held = _held_ids(owner.pk, [r.external_id for r in rows if r.external_id])
+    known = Record.objects.filter(owner=owner, external_id__in=held).exclude(external_id="").order_by()
+    existing = {r.external_id: r for r in known} if held else {}
     now = timezone.now()
     new: list[Prepared] = []
     for row in rows:
