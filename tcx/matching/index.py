@@ -170,10 +170,10 @@ class MemoryIndex(Index):
         entities. Each key's postings stay in slot order (the order entities were added)."""
         n_keys = len(self._df)
         offsets = np.frombuffer(self._offsets, dtype=np.int64)
-        old_keys = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+        old_keys = np.repeat(np.arange(len(offsets) - 1, dtype=np.int32), np.diff(offsets))
         recent = self._recent
         lengths = np.fromiter((len(v) for v in recent.values()), dtype=np.int64, count=len(recent))
-        new_keys = np.repeat(np.fromiter(recent.keys(), dtype=np.int64, count=len(recent)), lengths)
+        new_keys = np.repeat(np.fromiter(recent.keys(), dtype=np.int32, count=len(recent)), lengths)
         new_slots = np.fromiter(
             itertools.chain.from_iterable(recent.values()), dtype=np.int32, count=int(lengths.sum())
         )
