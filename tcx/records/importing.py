@@ -217,11 +217,11 @@ def prepared_rows(
             rows = read_records(path, mapping, schema)
             tasks = (pool.submit(_prepare_chunk, chunk) for chunk in _chunks(rows, CHUNK))
         pending: collections.deque[Future[list[Prepared]]] = collections.deque()
-        ahead = WRITE_CHUNK // CHUNK + 2 * workers
+        ahead = 2 * WRITE_CHUNK // CHUNK + 2 * workers
         for task in tasks:
             pending.append(task)
-            # Read ahead by a write chunk and more, so that the parsing processes work while
-            # this one writes; bounded, so that memory stays flat on big files.
+            # Read ahead by two write chunks, so that the parsing processes work while this
+            # one writes and commits; bounded, so that memory stays flat on big files.
             if len(pending) > ahead:
                 yield from pending.popleft().result()
         while pending:
