@@ -119,7 +119,8 @@ def index_new(items: Iterable[tuple[int, Sequence[int]]], *, remember: bool = Tr
         if not hashes:
             continue
         postings.extend((h, record_id) for h in hashes)
-        remembered.append((pack(hashes), record_id))
+        if remember:
+            remembered.append((pack(hashes), record_id))
         counts.update(hashes)
         counts[TOTAL] += 1
     if postings:
@@ -161,7 +162,7 @@ def index_packed(ids: Sequence[int], packed: Sequence[bytes], keys_json: Sequenc
     hashes.frombytes(b"".join(packed))
     counts = Counter(hashes)
     counts[TOTAL] += indexed
-    bulk.add_counts(MatchKeyCount._meta.db_table, "key", "records", sorted(counts.items()))
+    _change_counts(counts)
     return written
 
 
