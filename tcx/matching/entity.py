@@ -182,7 +182,7 @@ def comparable(a: Entity, b: Entity) -> bool:
 
     Documents (Passport, Identification) compare with persons; LegalEntity with any party.
     """
-    return _comparable_schemata(a.schema, b.schema)
+    return a.schema == b.schema or _comparable_schemata(a.schema, b.schema)
 
 
 @lru_cache(maxsize=512)

@@ -230,18 +230,32 @@ class MemoryIndex(Index):
             lengths.append(size)
         if not parts:
             return []
-        slots = np.concatenate(parts)
-        # group each entity's postings (stable: its keys stay in plan order) and sum their weights
-        order = np.argsort(slots, kind="stable")
-        slots = slots[order]
-        starts = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+        # One sort groups each entity's postings: a posting is coded (slot, number of its key in
+        # plan order), so within an entity the weights are summed in plan order (the same sums,
+        # to the last bit, as the database index's).
+        shift = len(weights).bit_length()
+        codes = np.concatenate(parts).astype(np.int64) << shift
+        codes |= np.repeat(np.arange(len(weights), dtype=np.int64), lengths)
+        codes.sort()
+        slots = codes >> shift
+        new = np.empty(len(slots), dtype=np.bool_)
+        new[0] = True
+        np.not_equal(slots[1:], slots[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
         unique = slots[starts]
-        scores = np.add.reduceat(np.repeat(weights, lengths)[order], starts)
+        scores = np.add.reduceat(np.array(weights)[codes & ((1 << shift) - 1)], starts)
         live = self._alive[unique]
         if not live.all():
             unique, scores = unique[live], scores[live]
-        # best first; ties in slot order (the order entities were added)
-        best = np.argsort(-scores, kind="stable")[:n]
+        # best first; ties in slot order (the order entities were added). Only the entities
+        # scoring at least the n-th best score are sorted.
+        if len(scores) > n > 0:
+            cut = len(scores) - n
+            nth = np.partition(scores, cut)[cut]
+            among = np.flatnonzero(scores >= nth)
+            best = among[np.argsort(-scores[among], kind="stable")[:n]]
+        else:
+            best = np.argsort(-scores, kind="stable")[:n]
         entities = self._entities
         return [
             (e, w)

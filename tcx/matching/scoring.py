@@ -49,6 +49,7 @@ COUNTRY_CONFLICT = -0.6
 GENDER_CONFLICT = -1.5
 
 _lev = Levenshtein.normalized_similarity
+_NO_KEYS: frozenset[str] = frozenset()
 
 # Token pairs below this similarity are treated as unmatched name parts.
 TOKEN_FLOOR = 0.6
@@ -105,8 +106,9 @@ def _align(
     """Greedy one-to-one alignment of name parts on precomputed pair similarities ``sims``."""
     nb = len(tb)
     # pairs below the floor are never aligned: sort only the others (stable, best first)
-    above = [idx for idx, sim in enumerate(sims) if sim >= TOKEN_FLOOR]
-    order = sorted(above, key=sims.__getitem__, reverse=True)
+    order = sorted(
+        [idx for idx, sim in enumerate(sims) if sim >= TOKEN_FLOOR], key=sims.__getitem__, reverse=True
+    )
     used_a = 0
     used_b = 0
     num = 0.0
@@ -120,19 +122,17 @@ def _align(
         w = (wa[i] + wb[j]) * 0.5
         num += sims[idx] * w
         den += w
-    ua = _unused(wa, used_a)
-    ub = _unused(wb, used_b)
-    den += MISSING_PENALTY * (ua + ub) + DIFFERING_PENALTY * min(ua, ub)
+    # weight of the parts left unaligned on each side (summed in order, as always)
+    ua = 0.0
+    for i, w in enumerate(wa):
+        if not used_a >> i & 1:
+            ua += w
+    ub = 0.0
+    for j, w in enumerate(wb):
+        if not used_b >> j & 1:
+            ub += w
+    den += MISSING_PENALTY * (ua + ub) + DIFFERING_PENALTY * (ua if ua < ub else ub)
     return num / den if den else 0.0
-
-
-def _unused(weights: tuple[float, ...], used: int) -> float:
-    """Total weight of the parts not in the bit set ``used`` (summed in order, as always)."""
-    if not used:
-        return sum(weights)
-    if used == (1 << len(weights)) - 1:
-        return 0
-    return sum(w for i, w in enumerate(weights) if not used >> i & 1)
 
 
 def _token_sims(
@@ -140,12 +140,14 @@ def _token_sims(
 ) -> list[float]:
     """Similarity of every pair of parts, row by row (``ta[i]`` with each of ``tb``)."""
     get = _TOKEN_CACHE.get
-    sims = []
-    for i, a in enumerate(ta):
-        for j, b in enumerate(tb):
-            sim = get((a, b))
-            sims.append(cached_token_similarity(a, b, sa[i], sb[j]) if sim is None else sim)
-    return sims
+    sims: list[float | None] = [get((a, b)) for a in ta for b in tb]
+    if None in sims:
+        nb = len(tb)
+        for idx, sim in enumerate(sims):
+            if sim is None:
+                i, j = divmod(idx, nb)
+                sims[idx] = cached_token_similarity(ta[i], tb[j], sa[i], sb[j])
+    return sims  # type: ignore[return-value]  # no None is left
 
 
 _NAME_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
@@ -235,7 +237,9 @@ def name_similarity(a: Entity, b: Entity) -> tuple[float, NameForm | None, NameF
                     sim = _SCRIPT_CACHE[pair] = script_name_similarity(fa, fb)
                 how = "script"
             else:
-                sim = cached_latin_name_similarity(fa, fb)
+                sim = _NAME_CACHE.get((fa.tokens, fb.tokens))
+                if sim is None:
+                    sim = cached_latin_name_similarity(fa, fb)
                 how = "latin" if fa.script == LATIN and fb.script == LATIN else "transliterated"
             if sim > best:
                 best, best_a, best_b, method = sim, fa, fb, how
@@ -244,15 +248,19 @@ def name_similarity(a: Entity, b: Entity) -> tuple[float, NameForm | None, NameF
     return best, best_a, best_b, method
 
 
+_DATE_RANK = {"exact": 5, "swap": 4, "partial": 3, "year_near": 2, "differs": 1, "conflict": 0}
+
+
 def compare_dates(
     da: tuple[PartialDate, ...], db: tuple[PartialDate, ...]
 ) -> tuple[str, PartialDate, PartialDate]:
     """The most favourable relation between two sets of (partial) dates: ``exact``, ``swap``
     (day and month swapped), ``partial`` (agree as far as both go), ``year_near`` (±1 year),
     ``differs`` (same year, other month/day) or ``conflict`` (other year; ±1 year counts as
-    ``year_near`` only when month and day agree or are unknown)."""
-    rank = {"exact": 5, "swap": 4, "partial": 3, "year_near": 2, "differs": 1, "conflict": 0}
+    ``year_near`` only when month and day agree or are unknown). Of equally favourable pairs,
+    the first (in the order of ``da``, then ``db``)."""
     best: tuple[str, PartialDate, PartialDate] | None = None
+    best_rank = -1
     for x in da:
         for y in db:
             if x.year == y.year:
@@ -277,8 +285,11 @@ def compare_dates(
                 )
             else:
                 rel = "conflict"
-            if best is None or rank[rel] > rank[best[0]]:
-                best = (rel, x, y)
+            rank = _DATE_RANK[rel]
+            if rank > best_rank:
+                best, best_rank = (rel, x, y), rank
+                if rank == 5:
+                    return best  # nothing beats exact
     assert best is not None
     return best
 
@@ -303,12 +314,130 @@ def _date_text(date: PartialDate) -> str:
     return str(date)
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 def _score(logit: float) -> float:
-    return round(_sigmoid(logit), 4) if logit > -50 else 0.0
+    """The score of a log-odds sum: its logistic, to 4 decimals (0 for incomparable pairs)."""
+    return round(1.0 / (1.0 + math.exp(-logit)), 4) if logit > -50 else 0.0
+
+
+# What :func:`compare` found for a pair, as a plain tuple (it is built for every candidate):
+# (logit, comparable, name, identifiers, date, countries_agree, gender_conflict), where
+#   name        = (similarity, query form, candidate form, method), or None without names;
+#   identifiers = (agreeing keys, conflicting kinds, weight), or None when not both have some;
+#   date        = (relation, query date, candidate date), or None;
+#   countries_agree is None when not both have countries.
+Features = tuple[
+    float,
+    bool,
+    tuple[float, NameForm | None, NameForm | None, str] | None,
+    tuple[frozenset[str], list[str], float] | None,
+    tuple[str, PartialDate, PartialDate] | None,
+    bool | None,
+    bool,
+]
+
+
+def compare(a: Entity, b: Entity) -> Features:
+    """Compare entity ``a`` (the query) with ``b``: every feature, and their log-odds sum."""
+    same_kind = comparable(a, b)
+    shared = a.id_keys & b.id_keys if a.id_keys and b.id_keys else _NO_KEYS
+    if not same_kind and not shared:
+        return (-60.0, False, None, None, None, None, False)
+
+    name = None
+    if same_kind and a.names and b.names:
+        name = name_similarity(a, b)
+        logit = NAME_SLOPE * (name[0] - NAME_CENTRE)
+    else:
+        logit = NO_NAME
+
+    # identifiers: agreement on any counts (the strongest family); a conflict counts only when
+    # nothing agrees
+    idents = None
+    if a.identifiers and b.identifiers:
+        id_weight = 0.0
+        conflicts: list[str] = []
+        if shared:
+            for key in shared:
+                weight = ID_AGREE.get(key.split(":", 1)[0], ID_AGREE_DEFAULT)
+                if weight > id_weight:
+                    id_weight = weight
+        else:
+            kinds_a = {i.kind for i in a.identifiers if i.kind in CONFLICT_KINDS}
+            if kinds_a:
+                for kind in kinds_a.intersection([i.kind for i in b.identifiers]):
+                    conflicts.append(kind)
+                    if ID_CONFLICT[kind] < id_weight:
+                        id_weight = ID_CONFLICT[kind]
+        logit += id_weight
+        idents = (shared, conflicts, id_weight)
+
+    date = None
+    agree = None
+    gender_conflict = False
+    if same_kind:
+        if a.dates and b.dates:
+            date = compare_dates(a.dates, b.dates)
+            logit += DATE_WEIGHTS[date[0]]
+        if a.countries and b.countries:
+            agree = not a.countries.isdisjoint(b.countries)
+            logit += COUNTRY_AGREE if agree else COUNTRY_CONFLICT
+        if a.gender and b.gender and a.gender != b.gender:
+            gender_conflict = True
+            logit += GENDER_CONFLICT
+    return (logit, same_kind, name, idents, date, agree, gender_conflict)
+
+
+def explain_features(a: Entity, b: Entity, features: Features) -> dict[str, Any]:
+    """The explanation of a comparison: each feature that counted, with its values and the
+    log-odds weight it contributed, and the total (``logit``)."""
+    logit, same_kind, name, idents, date, agree, gender_conflict = features
+    exp: dict[str, Any] = {}
+    if not same_kind and idents is None:  # nothing in common to compare
+        exp["schema"] = {"query": a.schema, "candidate": b.schema, "comparable": False}
+        exp["logit"] = logit
+        return exp
+    if name is not None:
+        sim, fa, fb, method = name
+        exp["name"] = {
+            "similarity": round(sim, 3),
+            "method": method,
+            "query": " ".join(fa.original or fa.tokens) if fa else None,
+            "candidate": " ".join(fb.original or fb.tokens) if fb else None,
+            "weight": round(NAME_SLOPE * (sim - NAME_CENTRE), 3),
+        }
+    else:
+        exp["name"] = {"similarity": None, "weight": NO_NAME}
+    if idents is not None and (idents[0] or idents[1]):
+        shared, conflicts, weight = idents
+        exp["identifiers"] = {
+            "agree": sorted(shared),
+            "conflict": sorted(conflicts),
+            "weight": round(weight, 3),
+        }
+    if date is not None:
+        rel, x, y = date
+        exp["date"] = {
+            "result": rel,
+            "query": _date_text(x),
+            "candidate": _date_text(y),
+            "weight": DATE_WEIGHTS[rel],
+        }
+    if agree is not None:
+        exp["country"] = {
+            "result": "agree" if agree else "conflict",
+            "query": sorted(a.countries),
+            "candidate": sorted(b.countries),
+            "weight": COUNTRY_AGREE if agree else COUNTRY_CONFLICT,
+        }
+    if gender_conflict:
+        exp["gender"] = {
+            "result": "conflict",
+            "query": a.gender,
+            "candidate": b.gender,
+            "weight": GENDER_CONFLICT,
+        }
+    exp["logit"] = round(logit, 3)
+    return exp
 
 
 class Matcher:
@@ -340,99 +469,25 @@ class Matcher:
 
         With ``explain=False`` the explanation is left empty (faster, for ranking).
         """
-        logit, explanation = self._logit(a, b, explain)
-        score = _score(logit)
-        band = self.band(score)
-        if explain:
-            explanation["logit"] = round(logit, 3)
-        return Result(score=score, match=band == "match", band=band, explanation=explanation)
+        return self.result(a, b, compare(a, b), explain)
 
     def rank(self, a: Entity, b: Entity) -> float:
-        """The score of :meth:`score` alone, without building a result: screening ranks every
-        candidate with it and explains only the best."""
-        return _score(self._logit(a, b, False)[0])
+        """The score of :meth:`score` alone, without building a result."""
+        return _score(compare(a, b)[0])
 
-    def _logit(self, a: Entity, b: Entity, explain: bool) -> tuple[float, dict[str, Any]]:
-        exp: dict[str, Any] = {}
-        same_kind = comparable(a, b)
-        shared = a.id_keys & b.id_keys if a.id_keys and b.id_keys else frozenset()
-        if not same_kind and not shared:
-            if explain:
-                exp["schema"] = {"query": a.schema, "candidate": b.schema, "comparable": False}
-            return -60.0, exp
+    def ranked(self, a: Entity, b: Entity) -> tuple[float, Features]:
+        """The score of :meth:`score` and the features it comes from, for :meth:`result`."""
+        features = compare(a, b)
+        return _score(features[0]), features
 
-        # names
-        if a.names and b.names and same_kind:
-            sim, fa, fb, method = name_similarity(a, b)
-            logit = NAME_SLOPE * (sim - NAME_CENTRE)
-            if explain:
-                exp["name"] = {
-                    "similarity": round(sim, 3),
-                    "method": method,
-                    "query": " ".join(fa.original or fa.tokens) if fa else None,
-                    "candidate": " ".join(fb.original or fb.tokens) if fb else None,
-                    "weight": round(logit, 3),
-                }
-        else:
-            logit = NO_NAME
-            if explain:
-                exp["name"] = {"similarity": None, "weight": NO_NAME}
-
-        # identifiers
-        if a.identifiers and b.identifiers:
-            agree_weight = 0.0
-            agreed_kinds: set[str] = set()
-            for key in shared:
-                family = key.split(":", 1)[0]
-                weight = ID_AGREE.get(family, ID_AGREE_DEFAULT)
-                agree_weight = max(agree_weight, weight)
-            if shared:
-                agreed_kinds = {i.kind for i in a.identifiers if i.key in shared}
-                agreed_kinds |= {i.kind for i in b.identifiers if i.key in shared}
-            conflict_weight = 0.0
-            conflicts: list[str] = []
-            if not shared:
-                kinds_a = {i.kind for i in a.identifiers if i.kind in CONFLICT_KINDS}
-                if kinds_a:
-                    kinds_b = {i.kind for i in b.identifiers if i.kind in CONFLICT_KINDS}
-                    for kind in kinds_a & kinds_b:
-                        if kind not in agreed_kinds:
-                            conflicts.append(kind)
-                            conflict_weight = min(conflict_weight, ID_CONFLICT[kind])
-            logit += agree_weight + conflict_weight
-            if explain and (shared or conflicts):
-                exp["identifiers"] = {
-                    "agree": sorted(shared),
-                    "conflict": sorted(conflicts),
-                    "weight": round(agree_weight + conflict_weight, 3),
-                }
-
-        if same_kind:
-            if a.dates and b.dates:
-                rel, x, y = compare_dates(a.dates, b.dates)
-                weight = DATE_WEIGHTS[rel]
-                logit += weight
-                if explain:
-                    exp["date"] = {
-                        "result": rel,
-                        "query": _date_text(x),
-                        "candidate": _date_text(y),
-                        "weight": weight,
-                    }
-            if a.countries and b.countries:
-                overlap = a.countries & b.countries
-                weight = COUNTRY_AGREE if overlap else COUNTRY_CONFLICT
-                logit += weight
-                if explain:
-                    exp["country"] = {
-                        "result": "agree" if overlap else "conflict",
-                        "query": sorted(a.countries),
-                        "candidate": sorted(b.countries),
-                        "weight": weight,
-                    }
-            if a.gender and b.gender and a.gender != b.gender:
-                logit += GENDER_CONFLICT
-                if explain:
-                    exp["gender"] = {"result": "conflict", "query": a.gender, "candidate": b.gender,
-                                     "weight": GENDER_CONFLICT}  # fmt: skip
-        return logit, exp
+    def result(self, a: Entity, b: Entity, features: Features, explain: bool = True) -> Result:
+        """The :class:`Result` of :meth:`score` from the features :func:`compare` found for the
+        pair: screening ranks every candidate on its features and explains only the best."""
+        score = _score(features[0])
+        band = self.band(score)
+        return Result(
+            score=score,
+            match=band == "match",
+            band=band,
+            explanation=explain_features(a, b, features) if explain else {},
+        )

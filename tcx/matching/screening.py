@@ -55,14 +55,14 @@ def screen_one(
     for entity in found:
         if entity is query:
             continue
-        score = matcher.rank(query, entity)
+        score, features = matcher.ranked(query, entity)
         if score > 0.0:
-            scored.append((score, entity.id, entity))
+            scored.append((score, entity.id, entity, features))
     scored.sort(key=lambda item: (-item[0], item[1]))
     hits = []
-    for _, eid, entity in scored[:top]:
-        # explained again for the hits only; the name similarities come from the matcher's caches
-        result = matcher.score(query, entity, explain=True)
+    for _, eid, entity, features in scored[:top]:
+        # explained for the hits only, from the features ranking read
+        result = matcher.result(query, entity, features)
         hits.append(Hit(eid, result.score, result.match, result.band, result.explanation))
     return hits
 

@@ -145,3 +145,31 @@ def test_rank_is_the_score_without_its_explanation():
         assert matcher.rank(ea, eb) == matcher.score(ea, eb).score
     company = parse_entity({"id": "c", "schema": "Company", "properties": {"name": ["Somchai Jaidee"]}})
     assert matcher.rank(ea, company) == 0.0
+
+
+def test_result_from_ranked_features_is_the_scored_result():
+    # screening ranks every candidate with ranked() and explains the best from those features:
+    # the hit must be exactly what score() says of the pair, explanation included
+    matcher = Matcher()
+    query = parse_entity(
+        {"id": "q", "schema": "Person", "properties": {"name": ["Somchai Jaidee"],
+         "birthDate": ["1975-03-12"], "nationality": ["th"], "gender": ["male"],
+         "passportNumber": ["AA1234567"]}}
+    )  # fmt: skip
+    candidates = [
+        {"schema": "Person", "properties": {"name": ["สมชาย ใจดี"], "birthDate": ["1975-12-03"],
+         "nationality": ["la"], "gender": ["female"], "passportNumber": ["AA7654321"]}},
+        {"schema": "Person", "properties": {"name": ["Jaidee Somchai"], "passportNumber": ["AA1234567"]}},
+        {"schema": "Passport", "properties": {"number": ["AA1234567"]}},
+        {"schema": "Company", "properties": {"name": ["Somchai Jaidee Co Ltd"]}},
+        {"schema": "Company", "properties": {"name": ["Other"], "phone": ["+66812345678"]}},
+    ]  # fmt: skip
+    explained = {}
+    for i, data in enumerate(candidates):
+        candidate = parse_entity({"id": f"c{i}", **data})
+        score, features = matcher.ranked(query, candidate)
+        assert score == matcher.rank(query, candidate)
+        assert matcher.result(query, candidate, features) == matcher.score(query, candidate)
+        explained[i] = set(matcher.result(query, candidate, features).explanation)
+    assert explained[0] == {"name", "identifiers", "date", "country", "gender", "logit"}
+    assert explained[4] == {"schema", "logit"}
