@@ -93,6 +93,7 @@ _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
 _DMY_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 
 
+@lru_cache(maxsize=65_536)  # one object per distinct date: a big watchlist shares them
 def parse_date(value: str) -> PartialDate:
     """Parse an ISO date (full or partial) or a day-first ``DD/MM/YYYY`` date; raise ValueError."""
     text = value.strip()
@@ -362,12 +363,19 @@ def parse_entity(data: Mapping[str, Any]) -> Entity:
         names=tuple(forms),
         raw_names=tuple(dict.fromkeys(raw_names)),
         dates=tuple(dates),
-        countries=frozenset(countries),
+        countries=_country_set(tuple(countries)),
         gender=gender,
         identifiers=tuple(identifiers),
         id_keys=frozenset(i.key for i in identifiers),
         warnings=warnings,
     )
+
+
+@lru_cache(maxsize=4096)
+def _country_set(codes: tuple[str, ...]) -> frozenset[str]:
+    """The set of these country codes, one shared object per combination (a million entities
+    hold a few dozen)."""
+    return frozenset(codes)
 
 
 @lru_cache(maxsize=64)

@@ -202,11 +202,14 @@ class MemoryIndex(Index):
         key_ids = self._key_ids
         dfs = self._df
         found: dict[str, int] = {}
+        df: dict[str, int] = {}
         for key in keys:
             k = key_ids.get(key)
-            if k is not None and dfs[k] > 0:
-                found[key] = k
-        df = {key: dfs[k] for key, k in found.items()}
+            if k is not None:
+                count = dfs[k]
+                if count > 0:
+                    found[key] = k
+                    df[key] = count
         frozen, offsets, recent = self._frozen, self._offsets, self._recent
         n_frozen = len(offsets) - 1
         parts: list[Any] = []

@@ -89,7 +89,7 @@ def plan(
     their weights summed per entity; the others are too common to read (an index may still use
     them to break ties). Keys absent from the index are left out.
     """
-    present = sorted((df.get(k, 0), k) for k in keys if df.get(k, 0) > 0)
+    present = sorted((count, k) for k in keys if (count := df.get(k, 0)) > 0)
     out: list[tuple[str, float, bool]] = []
     spent = 0
     for count, key in present:

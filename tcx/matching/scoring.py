@@ -210,8 +210,8 @@ def script_name_similarity(fa: NameForm, fb: NameForm) -> float:
     oa, ob = fa.original, fb.original
     if oa == ob:
         return 1.0
-    ones = tuple(1.0 for _ in oa)
-    twos = tuple(1.0 for _ in ob)
+    ones = (1.0,) * len(oa)
+    twos = (1.0,) * len(ob)
     sims = [1.0 if a == b else 0.5 * _lev(a, b) for a in oa for b in ob]
     return _align(oa, ob, ones, twos, sims)
 
@@ -226,10 +226,14 @@ def name_similarity(a: Entity, b: Entity) -> tuple[float, NameForm | None, NameF
     best_a: NameForm | None = None
     best_b: NameForm | None = None
     method = "none"
+    last = None
     for fa in a.names:
         for fb in b.names:
             if fa.script == fb.script and fa.script != LATIN and fa.original and fb.original:
                 pair = (fa.original, fb.original)
+                if pair == last:
+                    continue  # the forms of one name share its original: compared just now
+                last = pair
                 sim = _SCRIPT_CACHE.get(pair)
                 if sim is None:
                     if len(_SCRIPT_CACHE) >= _TOKEN_CACHE_MAX:

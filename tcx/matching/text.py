@@ -14,6 +14,7 @@ passport spelling), ICU ``Any-Latin`` for Cyrillic and other scripts, and small 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -481,7 +482,9 @@ def _form(tokens: list[str], script: str, original: tuple[str, ...]) -> NameForm
         return None
     weights = tuple(COMMON_WEIGHT if t in COMMON_TOKENS or len(t) == 1 else 1.0 for t in tokens)
     return NameForm(
-        tokens=tuple(tokens),
+        # interned: a watchlist of a million names holds a few thousand distinct parts, and the
+        # matcher compares and hashes them (one shared string each, not a copy per entity)
+        tokens=tuple(map(sys.intern, tokens)),
         weights=weights,
         skeletons=tuple(skeleton(t) for t in tokens),
         joined="".join(tokens),
@@ -613,6 +616,7 @@ def name_forms(name: str) -> list[NameForm]:
         raw_forms.append([romanise.lao(w) for w in text.split()])
     else:
         raw_forms.append(latin_tokens(icu_transliterate("Any-Latin", text)))
+    original = tuple(map(sys.intern, original))
     out: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for tokens in raw_forms:
