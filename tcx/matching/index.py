@@ -70,9 +70,9 @@ class MemoryIndex(Index):
     rows: the postings of key number ``k`` are ``_frozen[_offsets[k]:_offsets[k + 1]]``), plus
     the postings added since the last :meth:`compact` in small lists. A query gathers the
     postings of its scanned keys and sums their weights per entity in numpy, never one posting
-    at a time in Python (at a million entities, about 210 µs a query, keys and planning included,
-    instead of 719 µs with a dict of lists), and worker processes forked to screen in parallel read the arrays without copying
-    them.
+    at a time in Python (at a million entities, about 210 µs a query, keys and planning
+    included, instead of 719 µs with a dict of lists), and worker processes forked to screen in
+    parallel read the arrays without copying them.
 
     Removing an entity marks its slot dead (its postings are dropped at the next compaction).
     Compaction runs at the end of :meth:`add_many`, before a query once the recent postings
