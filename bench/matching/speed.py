@@ -141,15 +141,17 @@ def timed_parallel(
     return sorted(t for lat, _ in parts for t in lat), max(mib for _, mib in parts)
 
 
+# The matcher's memo tables: name-part, name and script-name similarities.
+_CACHES = (scoring._TOKEN_CACHE, scoring._NAME_CACHE, scoring._SCRIPT_CACHE)
+
+
 def scoring_caches() -> list[dict]:
-    """Copies of the matcher's memo tables (name-part, name and script-name similarities)."""
-    return [dict(cache) for cache in (scoring._TOKEN_CACHE, scoring._NAME_CACHE, scoring._SCRIPT_CACHE)]
+    """Copies of the matcher's memo tables."""
+    return [dict(cache) for cache in _CACHES]
 
 
 def restore_scoring_caches(saved: list[dict]) -> None:
-    for cache, content in zip(
-        (scoring._TOKEN_CACHE, scoring._NAME_CACHE, scoring._SCRIPT_CACHE), saved, strict=True
-    ):
+    for cache, content in zip(_CACHES, saved, strict=True):
         cache.clear()
         cache.update(content)
 

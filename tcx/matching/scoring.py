@@ -477,7 +477,7 @@ class Matcher:
 
     def rank(self, a: Entity, b: Entity) -> float:
         """The score of :meth:`score` alone, without building a result."""
-        return _score(compare(a, b)[0])
+        return self.ranked(a, b)[0]
 
     def ranked(self, a: Entity, b: Entity) -> tuple[float, Features]:
         """The score of :meth:`score` and the features it comes from, for :meth:`result`."""
