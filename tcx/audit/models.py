@@ -33,7 +33,9 @@ class AuditEvent(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    action = models.CharField(max_length=60, choices=AuditAction.choices, db_index=True)
+    # The registry (tcx.audit.registry) is checked by ``audit.record``, not by a database choice
+    # list, so an app registers a new action without a migration.
+    action = models.CharField(max_length=60, db_index=True)
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target_owner = models.ForeignKey(
@@ -58,3 +60,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.actor_label} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
