@@ -126,6 +126,21 @@ class Bench:
         ).stdout
         return [int(p) for p in out.split()]
 
+    def server_cpu(self) -> float:
+        """CPU seconds used so far by the web workers and ``tcx worker`` (not PostgreSQL, which
+        the machine shares): per request, a figure that moves less with other people's load than
+        the throughput does."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        pids = self.web_workers() + ([self.worker.pid] if self.worker is not None else [])
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def stop(self) -> None:
         for proc in (self.server, self.worker):
             if proc is not None and proc.poll() is None:
@@ -154,8 +169,13 @@ class Bench:
         ]
         if only:
             cmd += ["--only", only]
+        cpu = self.server_cpu()
         out = subprocess.run(cmd, check=True, text=True, stdout=subprocess.PIPE).stdout
-        return dict(json.loads(out))
+        result = dict(json.loads(out))
+        result["server_cpu_ms_per_request"] = round(
+            (self.server_cpu() - cpu) * 1000 / max(1, result["requests"]), 1
+        )
+        return result
 
     def check_writes(self, results: list[dict[str, Any]]) -> dict[str, Any]:
         """Every acknowledged write is in the database; no external id was written twice."""

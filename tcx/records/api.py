@@ -170,7 +170,30 @@ def list_records(
         request=request,
         data={"via": "api", "schema": entity_schema, "crime_area": crime_area},
     )
-    return [_record_out(r) for r in records[:500]]
+    return _RecordPage(records.defer("indexed_keys"))
+
+
+MAX_LIST_OFFSET = 1_000_000
+
+
+class _RecordPage:
+    """The visible records as the paginator sees them: it counts them and slices one page in
+    the database, and only that page is read and serialised (a constant number of queries,
+    whatever the caller may see). An offset past ``MAX_LIST_OFFSET`` is an empty page."""
+
+    def __init__(self, records: Any):
+        self.records = records
+
+    def all(self) -> _RecordPage:
+        return self
+
+    def count(self) -> int:
+        return int(self.records.count())
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        if (window.start or 0) > MAX_LIST_OFFSET:
+            return []
+        return [_record_out(r) for r in self.records[window]]
 
 
 @router.post("/records", response={201: RecordOut}, by_alias=True, summary="Create a record of your agency")

@@ -37,7 +37,9 @@ def record_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySe
         qs = qs.filter(crime_areas__code=filters["crime_area"])
     if filters.get("owned"):
         qs = qs.filter(owner_id=actor.organisation_id)
-    return qs.prefetch_related("crime_areas")
+    # what every view of a record shows (its crime areas and its policy's audience), fetched
+    # once for the rows read rather than once a row: a page costs the same queries for 20 or 500
+    return qs.prefetch_related("crime_areas", "audience_organisations", "audience_groups")
 
 
 def access_record(*, actor: Any, record_id: int, action: str = rules.Action.VIEW) -> Record:
