@@ -80,7 +80,11 @@ class Worker(threading.Thread):
         if name == "record_detail":
             return "GET", f"/api/v1/records/{rng.choice(seed['visible_sample'][str(org)])}", None
         if name == "record_search":
-            return "GET", "/api/v1/records/search?" + urllib.parse.urlencode({"q": rng.choice(seed["names"])}), None
+            return (
+                "GET",
+                "/api/v1/records/search?" + urllib.parse.urlencode({"q": rng.choice(seed["names"])}),
+                None,
+            )
         if name == "exchange_list":
             return "GET", "/api/v1/exchange/exchanges?limit=20", None
         if name == "record_create":
@@ -135,7 +139,9 @@ class Worker(threading.Thread):
                 if len(self.errors) < 5 and self.args.verbose:
                     print(kind, content[:300], file=sys.stderr)
             elif method == "POST" and status == 201:
-                self.acked["record" if name == "record_create" else "exchange"].append(json.loads(content)["id"])
+                self.acked["record" if name == "record_create" else "exchange"].append(
+                    json.loads(content)["id"]
+                )
 
 
 def main() -> int:
@@ -171,7 +177,11 @@ def main() -> int:
     per_op = {}
     for name in MIX:
         times = [s[1] * 1000 for s in ok if s[0] == name]
-        per_op[name] = {"n": len(times), "p50_ms": round(pct(times, 0.5), 1), "p95_ms": round(pct(times, 0.95), 1)}
+        per_op[name] = {
+            "n": len(times),
+            "p50_ms": round(pct(times, 0.5), 1),
+            "p95_ms": round(pct(times, 0.95), 1),
+        }
     times = [s[1] * 1000 for s in ok]
     result = {
         "tag": args.tag,

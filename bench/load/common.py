@@ -43,16 +43,16 @@ class Bench:
         }
 
     # --- database and seed -------------------------------------------------------------------
-    def psql(self, sql: str, db: str | None = None) -> list[tuple[Any, ...]]:
+    def psql(self, sql: str, params: Any = None, db: str | None = None) -> list[tuple[Any, ...]]:
         import psycopg
 
         with psycopg.connect(f"{PG_SERVER}/{db or self.db}", autocommit=True) as conn:
-            cursor = conn.execute(sql)  # type: ignore[arg-type]
+            cursor = conn.execute(sql, params)  # type: ignore[arg-type]
             return cursor.fetchall() if cursor.description else []
 
     def prepare(self) -> dict[str, Any]:
         """A seeded database (reused with ``keep`` if it was seeded before)."""
-        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.db}'", db="postgres")
+        exists = self.psql("SELECT 1 FROM pg_database WHERE datname = %s", [self.db], db="postgres")
         if self.keep and exists and self.seed_file.exists():
             self.tcx("migrate", "--no-input", quiet=True)
             return json.loads(self.seed_file.read_text())
@@ -108,7 +108,9 @@ class Bench:
             except OSError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError(f"the server did not answer within {timeout:.0f} s (see {self.data_dir}/server.log)")
+        raise RuntimeError(
+            f"the server did not answer within {timeout:.0f} s (see {self.data_dir}/server.log)"
+        )
 
     def start_worker(self) -> subprocess.Popen[bytes]:
         log = (self.data_dir / "worker.log").open("ab")
@@ -204,9 +206,11 @@ class Bench:
 
         with psycopg.connect(f"{PG_SERVER}/{self.db}") as conn:
             return int(
-                conn.execute(f"SELECT count(*) FROM {table} WHERE id = ANY(%s)", [ids]).fetchone()[0]  # type: ignore[index]
+                conn.execute(f"SELECT count(*) FROM {table} WHERE id = ANY(%s)", [ids]).fetchone()[0]  # type: ignore  # noqa: S608
             )
 
     def audit_verify(self) -> tuple[bool, str]:
         result = self.tcx("audit", "verify", quiet=True, check=False)
-        return result.returncode == 0, (result.stdout or "").strip().splitlines()[-1:][0] if result.stdout else ""
+        return result.returncode == 0, (result.stdout or "").strip().splitlines()[-1:][
+            0
+        ] if result.stdout else ""

@@ -27,15 +27,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Bench  # noqa: E402
+from common import Bench
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--concurrency", default="1,8,32,64")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per run")
     parser.add_argument("--runs", type=int, default=3, help="runs per concurrency")
-    parser.add_argument("--serve-args", default="", help="extra arguments for `tcx serve` (e.g. '--workers 2')")
+    parser.add_argument(
+        "--serve-args", default="", help="extra arguments for `tcx serve` (e.g. '--workers 2')"
+    )
     parser.add_argument("--only", default="", help="comma-separated operations instead of the whole mix")
     parser.add_argument("--db", default="tcx_load_bench")
     parser.add_argument("--port", type=int, default=8765)

@@ -25,15 +25,60 @@ AGENCIES = [
 ]
 # per agency: (rows, policy) — owner only, the member-states group, RED to the next agency, CLEAR
 OWN_ONLY, GROUP, RED, CLEAR = 500, 40, 30, 10
-SYLLABLES = (
-    "an bao chi dung hai hoa khanh lan minh nam phuc quang son tam thanh tuan vinh xuan "
-    "somchai niran pong sak wan chai kiet rith sok vanna bun mai siti nur ahmad rizal budi "
-    "dewi jose maria santos reyes tan lim wong kham phet noy"
-).split()
+SYLLABLES = [
+    "an",
+    "bao",
+    "chi",
+    "dung",
+    "hai",
+    "hoa",
+    "khanh",
+    "lan",
+    "minh",
+    "nam",
+    "phuc",
+    "quang",
+    "son",
+    "tam",
+    "thanh",
+    "tuan",
+    "vinh",
+    "xuan",
+    "somchai",
+    "niran",
+    "pong",
+    "sak",
+    "wan",
+    "chai",
+    "kiet",
+    "rith",
+    "sok",
+    "vanna",
+    "bun",
+    "mai",
+    "siti",
+    "nur",
+    "ahmad",
+    "rizal",
+    "budi",
+    "dewi",
+    "jose",
+    "maria",
+    "santos",
+    "reyes",
+    "tan",
+    "lim",
+    "wong",
+    "kham",
+    "phet",
+    "noy",
+]
 
 
 def name(rng: random.Random) -> str:
-    parts = ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 2))) for _ in range(rng.randint(2, 3))]
+    parts = [
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 2))) for _ in range(rng.randint(2, 3))
+    ]
     return " ".join(p.capitalize() for p in parts)
 
 
@@ -69,7 +114,7 @@ def main() -> int:
             user = account_services.user_create(
                 actor=None,
                 username=f"load_{org.country.code.lower()}_{n}",  # type: ignore[union-attr]
-                password="correct horse battery staple",
+                password="correct horse battery staple",  # noqa: S106 (a bench user)
                 organisation=org,
                 role=Role.OFFICER,
                 first_name=f"Officer {n}",
@@ -99,7 +144,9 @@ def main() -> int:
                             "schema": "Person",
                             "properties": {
                                 "name": [person],
-                                "birthDate": [f"19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"],
+                                "birthDate": [
+                                    f"19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                                ],
                                 "phone": [f"+849{rng.randint(10000000, 99999999)}"],
                             },
                         }
