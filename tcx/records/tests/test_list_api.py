@@ -50,7 +50,10 @@ def test_record_list_query_count_does_not_grow_with_the_records(world) -> None:
 def test_record_list_pages_hold_only_visible_records(world) -> None:
     _share(world, 5)
     services.record_create(
-        actor=world.users["b_officer"], schema="Person", properties={"name": ["Kept At Home"]}, policy=Policy()
+        actor=world.users["b_officer"],
+        schema="Person",
+        properties={"name": ["Kept At Home"]},
+        policy=Policy(),
     )
     client = sign_in(Client(), world.users["a_officer"])
     seen = []

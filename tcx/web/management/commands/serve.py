@@ -18,9 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
-        parser.add_argument(
-            "--workers", type=int, default=None, help="processes (default: one per core)"
-        )
+        parser.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
         parser.add_argument(
             "--threads",
             type=int,
