@@ -17,12 +17,12 @@ class Command(BaseCommand):
 
         argv = [
             "gunicorn",
+            "--config",
+            "python:tcx.web.gunicorn_conf",
             "--bind",
             options["bind"],
             "--workers",
             str(options["workers"]),
-            "--access-logfile",
-            "-",
             "tcx.config.wsgi:application",
         ]
         import sys
