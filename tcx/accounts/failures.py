@@ -154,3 +154,9 @@ def address_is_throttled(*, request: HttpRequest, kind: str = "password") -> boo
         recent_failures(scope=AuthFailureScope.ADDRESS, kind=kind, key=client_address(request))
         >= settings.TCX_LOGIN_ADDRESS_LIMIT
     )
+
+
+def axes_client_ip(request: HttpRequest) -> str:
+    """The address django-axes locks on: the same one the audit log and these counters use
+    (``REMOTE_ADDR``, which ``TrustedProxyMiddleware`` sets from a trusted proxy's header)."""
+    return client_address(request)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tcx.web.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tcx.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -180,6 +181,10 @@ AXES_COOLOFF_TIME = _int("TCX_LOCKOUT_MINUTES", 15) / 60  # hours
 # one address across many usernames is throttled separately (TCX_LOGIN_ADDRESS_LIMIT below), with
 # a limit high enough for an office behind one shared NAT address.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "tcx.accounts.failures.axes_client_ip"
+# Reverse proxies in front of the node whose X-Forwarded-For is trusted (0: none, the client
+# connects directly). The client address keys lockout, sign-in throttling and the audit log.
+TCX_TRUSTED_PROXY_COUNT = _int("TCX_TRUSTED_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tcx.accounts.views.lockout_response"
 AXES_VERBOSE = False

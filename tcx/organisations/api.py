@@ -157,8 +157,8 @@ class OrganisationChangeOut(Schema):
     id: int
     organisation_id: int
     organisation: str
-    changes: dict[str, str | None]
-    previous: dict[str, str | None]
+    changes: dict[str, bool | int | str | None]
+    previous: dict[str, bool | int | str | None]
     status: str
     requested_by: str | None
     requested_at: dt.datetime

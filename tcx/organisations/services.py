@@ -140,6 +140,11 @@ def organisation_create(*, actor: Any, data: dict[str, Any], request: Any = None
     allowed = {"name", "short_name", "kind", "country", "parent", "is_national_contact_point", "sector"}
     _refuse_unknown(data, allowed)
     cleaned = _clean_organisation(data, instance=None)
+    # A new unit flagged as another agency's national contact point would receive that agency's
+    # messages at once: the flag waits for a second editor, as on an existing organisation.
+    contact_point = bool(cleaned.get("is_national_contact_point")) and cleaned.get("parent") is not None
+    if contact_point:
+        cleaned["is_national_contact_point"] = False
     organisation = Organisation.objects.create(**cleaned)
     audit.record(
         actor=actor,
@@ -148,21 +153,44 @@ def organisation_create(*, actor: Any, data: dict[str, Any], request: Any = None
         data={"name": organisation.name, "kind": organisation.kind},
         request=request,
     )
+    if contact_point:
+        _change_request(
+            actor=actor,
+            organisation=organisation,
+            changes={"is_national_contact_point": True},
+            request=request,
+        )
     return organisation
 
 
 # Kind and country decide an organisation's sharing groups and whether it is a dialogue partner
-# (tcx.policy.rules): what other agencies' sharing policies grant it. One person never changes them.
-GUARDED_FIELDS = ("kind", "country")
+# (tcx.policy.rules): what other agencies' sharing policies grant it. Parent and the national
+# contact point flag decide where the exchange delivers messages addressed to the parent agency
+# (tcx.exchange routes them to its contact point unit). One person never changes any of them.
+GUARDED_FIELDS = ("kind", "country", "parent", "is_national_contact_point")
+
+
+def _guarded_state(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "kind": organisation.kind,
+        "country": organisation.country.code if organisation.country else None,
+        "parent": organisation.parent_id,
+        "is_national_contact_point": organisation.is_national_contact_point,
+    }
 
 
 def _guarded_changes(organisation: Organisation, cleaned: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if "kind" in cleaned and cleaned["kind"] != organisation.kind:
-        out["kind"] = cleaned["kind"]
-    if "country" in cleaned and cleaned["country"] != organisation.country:
-        out["country"] = cleaned["country"].code if cleaned["country"] is not None else None
-    return out
+    current = _guarded_state(organisation)
+    proposed: dict[str, Any] = {}
+    if "kind" in cleaned:
+        proposed["kind"] = cleaned["kind"]
+    if "country" in cleaned:
+        proposed["country"] = cleaned["country"].code if cleaned["country"] is not None else None
+    if "parent" in cleaned:
+        proposed["parent"] = cleaned["parent"].pk if cleaned["parent"] is not None else None
+    if "is_national_contact_point" in cleaned:
+        proposed["is_national_contact_point"] = bool(cleaned["is_national_contact_point"])
+    return {k: v for k, v in proposed.items() if current[k] != v}
 
 
 @transaction.atomic
@@ -225,7 +253,8 @@ def _groups_if(organisation: Organisation, *, kind: str, country_id: int | None)
 def affected_organisations(*, organisation: Organisation, changes: dict[str, Any]) -> list[Organisation]:
     """The agencies whose shared data the change would open to ``organisation``: the members of
     every sharing group it would join, and, if it would stop being a dialogue partner, the members
-    of the groups it is in already (their group-shared data without a legal basis opens to it)."""
+    of the groups it is in already (their group-shared data without a legal basis opens to it);
+    for a change of parent or contact-point flag, the parent agencies whose messages it reroutes."""
     kind = changes.get("kind", organisation.kind)
     country_id = organisation.country_id
     if "country" in changes:
@@ -241,6 +270,15 @@ def affected_organisations(*, organisation: Organisation, changes: dict[str, Any
         for member in selectors.sharing_group_members(group=group):
             if member.pk != organisation.pk:
                 members[member.pk] = member
+    # Routing: the parent whose messages would go to this unit, and the one whose would stop.
+    parent_id = changes.get("parent", organisation.parent_id)
+    contact_point = changes.get("is_national_contact_point", organisation.is_national_contact_point)
+    routed = {parent_id} if contact_point and parent_id else set()
+    if organisation.is_national_contact_point and organisation.parent_id:
+        routed.add(organisation.parent_id)
+    if {"parent", "is_national_contact_point"} & set(changes):
+        for parent in Organisation.objects.filter(pk__in=routed).exclude(pk=organisation.pk):
+            members[parent.pk] = parent
     return sorted(members.values(), key=lambda o: o.name)
 
 
@@ -257,10 +295,7 @@ def _change_request(
             "decide or withdraw it first"
         )
         raise ReferenceDataError(dict.fromkeys(changes, waiting))
-    previous = {
-        "kind": organisation.kind,
-        "country": organisation.country.code if organisation.country else None,
-    }
+    previous = _guarded_state(organisation)
     change = OrganisationChange.objects.create(
         organisation=organisation, changes=changes, previous=previous, requested_by=actor
     )
@@ -320,11 +355,8 @@ def organisation_change_decide(
     organisation = Organisation.objects.select_for_update().get(pk=change.organisation_id)
     affected = affected_organisations(organisation=organisation, changes=change.changes)
     if approve:
-        current = {
-            "kind": organisation.kind,
-            "country": organisation.country.code if organisation.country else None,
-        }
-        if current != change.previous:
+        current = _guarded_state(organisation)
+        if any(current[k] != change.previous.get(k) for k in change.changes):
             raise ChangeRefused(
                 "the organisation changed since this was requested; reject it and request it again"
             )

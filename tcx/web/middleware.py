@@ -62,3 +62,22 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response
+
+
+class TrustedProxyMiddleware:
+    """Behind ``TCX_TRUSTED_PROXY_COUNT`` reverse proxies (TLS termination, a load balancer), the
+    client's address is the one the outermost trusted proxy appended to ``X-Forwarded-For``, not
+    the proxy's own ``REMOTE_ADDR``. Lockout, the throttling of failed sign-ins and the audit log
+    all key on it, so it is set once, here, first. With no trusted proxy (the default) the header
+    is ignored: any client could write it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = int(getattr(settings, "TCX_TRUSTED_PROXY_COUNT", 0))
+        if count > 0:
+            hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+            if len(hops) >= count:
+                request.META["REMOTE_ADDR"] = hops[-count][:64]
+        return self.get_response(request)

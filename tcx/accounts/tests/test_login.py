@@ -153,4 +153,5 @@ def test_createuser_command(world) -> None:
         sys.stdin = old
     user = User.objects.get(username="rtp.admin")
     assert user.organisation == world.agency_b and user.check_password("a long enough passphrase")
+    assert user.mfa_enrolment_codes.filter(used_at__isnull=True).count() == 1  # the first admin's code
     assert not User.objects.filter(username="x").exists()

@@ -132,3 +132,37 @@ def test_the_edit_page_queues_the_change_too(world) -> None:
     assert world.partner.kind == "partner_agency"
     page = sign_in(Client(), world.users["secretariat_officer"]).get("/organisations/changes/")
     assert b"Approve" in page.content and world.partner.name.encode() in page.content
+
+
+def test_making_a_unit_another_agencys_contact_point_waits_for_approval(world) -> None:
+    """The exchange delivers messages for an agency to its national contact point unit: making an
+    organisation that unit reroutes the agency's messages, so it is guarded like kind and country."""
+    unit = Organisation.objects.create(
+        name="Bogus liaison desk", kind="member_state_agency", country=world.agency_a.country
+    )
+    response = _patch(
+        world, "operator", unit, {"parent": world.agency_a.pk, "is_national_contact_point": True}
+    )
+    assert response.status_code == 202
+    unit.refresh_from_db()
+    assert unit.parent_id is None and not unit.is_national_contact_point
+    told = AuditEvent.objects.filter(action="organisation.change_notified", target_owner=world.agency_a)
+    assert told.exists()
+    # Onboarding a new unit with the flag set: created, but the flag waits too.
+    created = sign_in(Client(), world.users["operator"]).post(
+        "/api/v1/organisations",
+        data=json.dumps(
+            {
+                "name": "Another desk",
+                "kind": "member_state_agency",
+                "country": "VN",
+                "parent": world.agency_a.pk,
+                "is_national_contact_point": True,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["is_national_contact_point"] is False
+    assert OrganisationChange.objects.filter(
+        organisation__name="Another desk", changes={"is_national_contact_point": True}, status="pending"
+    ).exists()

@@ -38,3 +38,14 @@ def test_pages_have_no_inline_script(world) -> None:
         scripts = re.findall(r"<script\b[^>]*>", html)
         assert scripts and all("src=" in tag for tag in scripts), (path, scripts)
         assert "<style" not in html
+
+
+def test_a_forwarded_for_header_counts_only_behind_a_trusted_proxy(world, settings) -> None:
+    from tcx.accounts.models import AuthFailureWindow
+
+    bogus = {"HTTP_AUTHORIZATION": "Bearer tcx_00000000_bogus", "REMOTE_ADDR": "10.0.0.1"}
+    Client().get("/api/v1/me", HTTP_X_FORWARDED_FOR="203.0.113.5", **bogus)
+    assert AuthFailureWindow.objects.filter(key="10.0.0.1").exists()  # a client cannot claim an address
+    settings.TCX_TRUSTED_PROXY_COUNT = 1
+    Client().get("/api/v1/me", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5", **bogus)
+    assert AuthFailureWindow.objects.filter(key="203.0.113.5").exists()  # what our proxy saw
