@@ -166,3 +166,14 @@ def test_making_a_unit_another_agencys_contact_point_waits_for_approval(world) -
     assert OrganisationChange.objects.filter(
         organisation__name="Another desk", changes={"is_national_contact_point": True}, status="pending"
     ).exists()
+
+
+def test_the_other_editor_sees_the_pending_change_on_their_home_page(world) -> None:
+    _patch(world, "operator", world.partner, {"kind": "member_state_agency", "country": "TH"})
+    home = sign_in(Client(), world.users["secretariat_officer"]).get("/")
+    assert (
+        b"Organisation changes awaiting approval" in home.content
+        and b"1 requested by someone else" in home.content
+    )
+    officer_home = sign_in(Client(), world.users["a_officer"]).get("/")
+    assert b"Organisation changes awaiting approval" not in officer_home.content
