@@ -156,7 +156,8 @@ def address_is_throttled(*, request: HttpRequest, kind: str = "password") -> boo
     )
 
 
-def axes_client_ip(request: HttpRequest) -> str:
+def axes_client_ip(request: HttpRequest) -> str | None:
     """The address django-axes locks on: the same one the audit log and these counters use
-    (``REMOTE_ADDR``, which ``TrustedProxyMiddleware`` sets from a trusted proxy's header)."""
-    return client_address(request)
+    (``REMOTE_ADDR``, which ``TrustedProxyMiddleware`` sets from a trusted proxy's header).
+    None when there is none (axes stores it in an IP address column)."""
+    return audit.client_address(request) or None
