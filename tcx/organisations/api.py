@@ -185,7 +185,7 @@ class OrganisationChangeDecision(StrictInput):
 @router.patch(
     "/organisations/{organisation_id}",
     response={200: OrganisationOut, 202: OrganisationChangeOut},
-    summary="Change an organisation (a change of kind or country waits for a second editor: 202)",
+    summary="Change an organisation (kind, country, parent, contact point: wait for a second editor, 202)",
 )
 def update_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> Any:
     actor = _editor(request)
@@ -203,7 +203,7 @@ def update_organisation(request: HttpRequest, organisation_id: int, payload: Org
 @router.get(
     "/organisation-changes",
     response=list[OrganisationChangeOut],
-    summary="Changes of kind or country and their approval (reference-data editors)",
+    summary="Changes of kind, country or contact point and their approval (reference-data editors)",
 )
 @paginate(LimitOffsetPagination)
 def list_organisation_changes(request: HttpRequest, status: str | None = None) -> Any:

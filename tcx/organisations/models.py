@@ -114,14 +114,18 @@ class OrganisationChangeStatus(models.TextChoices):
 
 
 class OrganisationChange(models.Model):
-    """A change of an organisation's kind or country, waiting for a second person's approval.
+    """A change of an organisation's kind, country, parent or contact-point flag, waiting for a
+    second person's approval.
 
     Kind and country decide which sharing groups an organisation belongs to and whether it is a
     dialogue partner (``tcx.policy.rules``): changing them changes what other agencies' policies
-    grant it, so one person never does it alone."""
+    grant it; parent and contact-point flag decide where the exchange delivers messages to the
+    parent agency. So one person never changes them alone."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="pending_changes")
-    changes = models.JSONField(help_text="the proposed values: kind and/or country code")
+    changes = models.JSONField(
+        help_text="the proposed values: kind, country code, parent id, contact-point flag"
+    )
     previous = models.JSONField(help_text="the values when the change was requested")
     reason = models.TextField(blank=True)
     status = models.CharField(

@@ -82,7 +82,7 @@ def crime_area_get(*, code: str) -> CrimeArea | None:
 
 
 def organisation_change_list(*, status: str | None = None) -> QuerySet[OrganisationChange]:
-    """Changes of kind or country, newest first (pending only when ``status="pending"``)."""
+    """Changes of kind, country or contact point, newest first (pending only when ``status="pending"``)."""
     qs = OrganisationChange.objects.select_related("organisation", "requested_by", "decided_by")
     if status in OrganisationChangeStatus.values:
         qs = qs.filter(status=status)

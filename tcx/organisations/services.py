@@ -199,9 +199,10 @@ def organisation_update(
 ) -> tuple[Organisation, OrganisationChange | None]:
     """Change an organisation's facts; ``is_active=False`` retires it without losing its history.
 
-    A change of kind or country is not applied: it becomes a pending ``OrganisationChange`` that
-    another editor approves (``organisation_change_decide``), and the agencies whose shared data it
-    would open are told. The other fields are applied at once. Returns the organisation and the
+    A change of a ``GUARDED_FIELDS`` field (kind, country, parent, contact-point flag) is not
+    applied: it becomes a pending ``OrganisationChange`` that another editor approves
+    (``organisation_change_decide``), and the agencies whose shared data or messages it would
+    open are told. The other fields are applied at once. Returns the organisation and the
     pending change, if one was requested."""
     _check_editor(actor)
     allowed = {
@@ -291,7 +292,7 @@ def _change_request(
         organisation=organisation, status=OrganisationChangeStatus.PENDING
     ).exists():
         waiting = (
-            "a change of this organisation's kind or country is waiting for approval; "
+            "a change of this organisation's kind, country or contact point is waiting for approval; "
             "decide or withdraw it first"
         )
         raise ReferenceDataError(dict.fromkeys(changes, waiting))
@@ -343,7 +344,7 @@ def _notify_affected(
 def organisation_change_decide(
     *, actor: Any, change: OrganisationChange, approve: bool, request: Any = None
 ) -> OrganisationChange:
-    """Approve (apply) or reject a pending change of kind or country. Another editor decides: the
+    """Approve (apply) or reject a pending change of guarded fields. Another editor decides: the
     requester can only withdraw their own request, never approve it."""
     _check_editor(actor)
     change = OrganisationChange.objects.select_for_update().get(pk=change.pk)

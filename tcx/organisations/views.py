@@ -137,8 +137,8 @@ def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpRe
                 messages.info(
                     request,
                     _(
-                        "The change of kind or country waits for another editor's approval; the "
-                        "agencies whose shared data it would open are told."
+                        "The change of kind, country or contact point waits for another editor's "
+                        "approval; the agencies whose shared data or messages it would open are told."
                     ),
                 )
                 return redirect("organisations:changes")
@@ -177,7 +177,7 @@ def crime_area_edit_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def organisation_change_list_view(request: HttpRequest) -> HttpResponse:
-    """Changes of kind or country: pending ones first, each with who asked and who decided."""
+    """Changes of kind, country or contact point: pending ones first, each with who asked and who decided."""
     actor = _editor(request)
     changes = selectors.organisation_change_list()[:200]
     return render(request, "organisations/changes.html", {"changes": changes, "actor": actor})

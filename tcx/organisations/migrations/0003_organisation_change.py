@@ -21,7 +21,12 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("changes", models.JSONField(help_text="the proposed values: kind and/or country code")),
+                (
+                    "changes",
+                    models.JSONField(
+                        help_text="the proposed values: kind, country code, parent id, contact-point flag"
+                    ),
+                ),
                 ("previous", models.JSONField(help_text="the values when the change was requested")),
                 ("reason", models.TextField(blank=True)),
                 (
