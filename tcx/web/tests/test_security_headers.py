@@ -49,3 +49,9 @@ def test_a_forwarded_for_header_counts_only_behind_a_trusted_proxy(world, settin
     settings.TCX_TRUSTED_PROXY_COUNT = 1
     Client().get("/api/v1/me", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5", **bogus)
     assert AuthFailureWindow.objects.filter(key="203.0.113.5").exists()  # what our proxy saw
+
+
+def test_static_assets_stay_cacheable(db) -> None:
+    response = Client().get("/static/tcx/tcx.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
