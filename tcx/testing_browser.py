@@ -51,11 +51,15 @@ def _pages(sync_playwright: Any) -> Iterator[Any]:
         )
         context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
         page = context.new_page()
+        # The Content-Security-Policy (tcx.web.middleware) must never block what a page needs.
+        blocked: list[str] = []
+        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         try:
             yield page
         finally:
             context.close()
             browser.close()
+        assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import EmailStr
 
 from tcx.accounts import selectors, services
 from tcx.accounts.models import Role, User
+from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
 from tcx.api.schemas import StrictInput
 from tcx.organisations import selectors as org_selectors
@@ -159,6 +160,24 @@ def reset_user_mfa(request: HttpRequest, user_id: int) -> Any:
     actor = _admin(request)
     services.mfa_reset(actor=actor, user=selectors.access_user(actor=actor, user_id=user_id), request=request)
     return Status(204, None)
+
+
+class EnrolmentCodeOut(Schema):
+    username: str
+    code: str
+    expires_at: dt.datetime
+
+
+@router.post(
+    "/users/{user_id}/enrolment-code",
+    response={201: EnrolmentCodeOut},
+    summary="Issue a person's one-time MFA enrolment code (shown once; agency admin)",
+)
+def issue_enrolment_code(request: HttpRequest, user_id: int) -> Any:
+    actor = _admin(request)
+    user = selectors.access_user(actor=actor, user_id=user_id)
+    enrolment, code = services.mfa_enrolment_code_issue(actor=actor, user=user, request=request)
+    return Status(201, {"username": user.username, "code": code, "expires_at": enrolment.expires_at})
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens (an agency admin: the agency's)")

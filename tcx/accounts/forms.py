@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tcx.accounts.models import Role, TokenScope
 
@@ -20,6 +21,14 @@ class TokenCodeForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError("the code is six digits")
         return code
+
+
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code from your agency administrator"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
 
 
 class UserCreateForm(forms.Form):

@@ -74,3 +74,61 @@ class ApiToken(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class MfaEnrolmentCode(models.Model):
+    """A one-time code an agency admin gives a person so they may enrol an authenticator.
+
+    Without it, whoever first signs in with the password would enrol (trust on first use). Only
+    the code's SHA-256 is stored; the code is shown once to the admin who issued it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mfa_enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="None: the CLI"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"enrolment code for {self.user_id}"
+
+    def is_usable(self, now: dt.datetime | None = None) -> bool:
+        return self.used_at is None and self.expires_at > (now or timezone.now())
+
+
+class AuthFailureScope(models.TextChoices):
+    ADDRESS = "address", "client address"
+    ACCOUNT = "account", "account"
+
+
+class AuthFailureWindow(models.Model):
+    """How many authentications failed for one client address or one account in one time window.
+
+    The bounded store behind throttling and the audit of failure patterns: one row per key and
+    window (old windows are purged), so a flood of bogus requests updates a counter instead of
+    writing one permanent audit event each. A database table, so that every gunicorn worker
+    counts in the same place."""
+
+    scope = models.CharField(max_length=8, choices=AuthFailureScope.choices)
+    kind = models.CharField(max_length=16, help_text="password, token, enrolment_code, locked")
+    key = models.CharField(max_length=150)
+    window_start = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+    # The highest threshold already audited in this window (0: none yet).
+    audited_at_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "kind", "key", "window_start"], name="auth_failure_window_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="auth_failure_window_start")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.scope} {self.key}: {self.failures} since {self.window_start:%H:%M}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tcx.accounts.models import ApiToken, Role, User
+from tcx.accounts.models import ApiToken, MfaEnrolmentCode, Role, User
 from tcx.policy.rules import NotFound
 
 
@@ -59,3 +59,9 @@ def user_exists(*, username: str) -> bool:
 def user_by_username(*, username: str) -> User | None:
     """For the CLI, which acts as a named person."""
     return User.objects.select_related("organisation").filter(username=username, is_active=True).first()
+
+
+def enrolment_code_usable(*, user: User, code_id: int) -> MfaEnrolmentCode | None:
+    """The person's enrolment code of that id if it is still unused and unexpired."""
+    code = MfaEnrolmentCode.objects.filter(pk=code_id, user=user).first()
+    return code if code is not None and code.is_usable() else None

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tcx.accounts.models import ApiToken, Role, TokenScope, User
+from tcx.accounts.models import ApiToken, MfaEnrolmentCode, Role, TokenScope, User
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.organisations.models import Organisation, OrganisationKind
@@ -167,6 +167,67 @@ def mfa_reset(*, actor: User, user: User, request: HttpRequest | None = None) ->
     )
 
 
+def can_issue_enrolment_code(actor: User, user: User) -> bool:
+    """An agency admin for their agency's people; the operator for the admins and operators it
+    creates (each agency's first admin)."""
+    if can_manage_user(actor, user):
+        return True
+    return actor.role == Role.OPERATOR and user.role in (Role.AGENCY_ADMIN, Role.OPERATOR)
+
+
+def _hash_enrolment_code(code: str) -> str:
+    return hashlib.sha256(f"tcx-mfa-enrolment:{code.strip().upper()}".encode()).hexdigest()
+
+
+# Unambiguous letters and digits (no 0/O, 1/I/L), grouped for reading aloud over the phone.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@transaction.atomic
+def mfa_enrolment_code_issue(
+    *, actor: User | None, user: User, request: HttpRequest | None = None
+) -> tuple[MfaEnrolmentCode, str]:
+    """Issue the one-time code a person needs to enrol an authenticator; returns it once (only
+    its hash is kept). Earlier unused codes of the person stop working. ``actor`` None is the CLI."""
+    if actor is not None and not can_issue_enrolment_code(actor, user):
+        raise Refused("not your agency's user")
+    now = timezone.now()
+    MfaEnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
+    code = "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+    hours = int(settings.TCX_MFA_ENROLMENT_CODE_HOURS)
+    enrolment = MfaEnrolmentCode.objects.create(
+        user=user,
+        code_hash=_hash_enrolment_code(code),
+        issued_by=actor,
+        expires_at=now + dt.timedelta(hours=hours),
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.MFA_CODE_ISSUED,
+        target=user,
+        target_owner=user.organisation_id,
+        data={"username": user.username, "expires_at": enrolment.expires_at},
+        request=request,
+    )
+    return enrolment, code
+
+
+def mfa_enrolment_code_check(
+    *, user: User, code: str, request: HttpRequest | None = None
+) -> MfaEnrolmentCode | None:
+    """The usable enrolment code of ``user`` that ``code`` is, or None (counted as a failure)."""
+    from tcx.accounts import failures
+
+    enrolment = MfaEnrolmentCode.objects.filter(user=user, code_hash=_hash_enrolment_code(code)).first()
+    if enrolment is None or not enrolment.is_usable():
+        failures.note_failure(kind="enrolment_code", request=request, user=user)
+        return None
+    return enrolment
+
+
 def mfa_device_for_enrolment(*, user: User) -> TOTPDevice:
     """The unconfirmed TOTP device a person is enrolling (created on first call)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -175,8 +236,28 @@ def mfa_device_for_enrolment(*, user: User) -> TOTPDevice:
     return device
 
 
+class EnrolmentCodeUsed(Exception):
+    """The enrolment code was used, replaced or expired meanwhile."""
+
+
 @transaction.atomic
-def mfa_confirm(*, user: User, device: TOTPDevice, request: HttpRequest | None = None) -> None:
+def mfa_confirm(
+    *,
+    user: User,
+    device: TOTPDevice,
+    enrolment_code: MfaEnrolmentCode | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Confirm the authenticator a person enrols; outside demo mode this spends their one-time
+    enrolment code (single use: a second enrolment with the same code is refused)."""
+    if settings.TCX_REQUIRE_MFA:
+        if enrolment_code is None or enrolment_code.user_id != user.pk:
+            raise EnrolmentCodeUsed("an enrolment code is needed")
+        spent = MfaEnrolmentCode.objects.filter(
+            pk=enrolment_code.pk, used_at__isnull=True, expires_at__gt=timezone.now()
+        ).update(used_at=timezone.now())
+        if not spent:
+            raise EnrolmentCodeUsed("the enrolment code was used, replaced or has expired")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -185,6 +266,7 @@ def mfa_confirm(*, user: User, device: TOTPDevice, request: HttpRequest | None =
         action=AuditAction.MFA_ENROLLED,
         target=user,
         target_owner=user.organisation_id,
+        data={"enrolment_code": enrolment_code.pk if enrolment_code is not None else None},
         request=request,
     )
 
@@ -255,7 +337,11 @@ def token_revoke(*, actor: User, token: ApiToken, request: HttpRequest | None = 
 
 
 def token_authenticate(*, secret: str, request: HttpRequest | None = None) -> ApiToken | None:
-    """The active token for a presented secret, or None (and an audit event) if there is none."""
+    """The active token for a presented secret, or None. A refusal is counted per client address
+    and account (``failures``), and audited when the count crosses a threshold, never once per
+    request: anonymous clients cannot fill the audit log with bogus tokens."""
+    from tcx.accounts import failures
+
     token = (
         ApiToken.objects.select_related("user", "user__organisation")
         .filter(token_hash=_hash_token(secret))
@@ -263,14 +349,14 @@ def token_authenticate(*, secret: str, request: HttpRequest | None = None) -> Ap
     )
     now = timezone.now()
     if token is None or not token.is_active(now):
-        audit.record(
-            action=AuditAction.TOKEN_REFUSED,
-            actor_label=(token.user.username if token else "unknown token"),
-            data={
-                "reason": "unknown" if token is None else token.status,
-                "prefix": secret.split("_")[1] if secret.count("_") >= 2 else "",
-            },
+        failures.note_failure(
+            kind="token",
             request=request,
+            user=token.user if token is not None else None,
+            detail={
+                "reason": "unknown" if token is None else token.status,
+                "prefix": (secret.split("_")[1] if secret.count("_") >= 2 else "")[:12],
+            },
         )
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

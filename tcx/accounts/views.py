@@ -14,14 +14,22 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tcx.accounts import selectors, services
-from tcx.accounts.forms import TokenCodeForm, TokenCreateForm, UserCreateForm, UserUpdateForm
-from tcx.accounts.models import Role, User
+from tcx.accounts import failures, selectors, services
+from tcx.accounts.forms import (
+    EnrolmentCodeForm,
+    TokenCodeForm,
+    TokenCreateForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from tcx.accounts.models import AuthFailureScope, MfaEnrolmentCode, Role, User
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.policy.rules import NotFound
@@ -39,21 +47,31 @@ def _safe_next(request: HttpRequest) -> str:
 def lockout_response(
     request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
 ) -> HttpResponse:
-    """What django-axes answers once an account is locked: a page, not a bare 403."""
+    """What django-axes answers once an account is locked for this address: a page, not a bare
+    403. Repeated attempts while locked are counted, not audited one by one."""
     username = ""
     if isinstance(credentials, dict):
         username = str(credentials.get("username", ""))
     elif request.method == "POST":
         username = request.POST.get("username", "")
-    audit.record(action=AuditAction.LOCKED_OUT, actor_label=username[:150], request=request)
+    failures.note_failure(kind="locked", request=request, username=username)
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "accounts/locked.html", {"minutes": minutes}, status=429)
+
+
+def _throttled_response(request: HttpRequest) -> HttpResponse:
+    failures.note_failure(kind="throttled", request=request)
+    minutes = int(settings.TCX_AUTH_FAILURE_WINDOW_MINUTES)
+    return render(request, "accounts/locked.html", {"minutes": minutes, "by_address": True}, status=429)
 
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr,attr-defined]
         return redirect("web:home")
+    if request.method == "POST" and failures.address_is_throttled(request=request):
+        # Password spraying: many usernames from one address. Refused before any password check.
+        return _throttled_response(request)
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -64,11 +82,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 audit.record(actor=user, action=AuditAction.LOGIN, request=request, data={"mfa": False})
                 return redirect(_safe_next(request))
             return redirect(f"/accounts/mfa/?next={_safe_next(request)}")
-        audit.record(
-            action=AuditAction.LOGIN_FAILED,
-            actor_label=request.POST.get("username", "")[:150],
-            request=request,
-        )
+        failures.note_failure(kind="password", request=request, username=request.POST.get("username", ""))
     return render(
         request,
         "accounts/login.html",
@@ -76,14 +90,31 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+_ENROLMENT_SESSION_KEY = "tcx_mfa_enrolment_code"
+
+
+def _enrolment_code_in_session(request: HttpRequest, user: User) -> MfaEnrolmentCode | None:
+    pk = request.session.get(_ENROLMENT_SESSION_KEY)
+    if pk is None:
+        return None
+    code = selectors.enrolment_code_usable(user=user, code_id=pk)
+    if code is None:
+        request.session.pop(_ENROLMENT_SESSION_KEY, None)
+    return code
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def mfa_view(request: HttpRequest) -> HttpResponse:
-    """Second step: a code from a confirmed authenticator, or enrolment of a first one."""
+    """Second step: a code from a confirmed authenticator, or enrolment of a first one. Outside
+    demo mode, enrolling needs the one-time enrolment code the agency admin gave the person."""
     user: User = request.user  # type: ignore[assignment]
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(_safe_next(request))
     enrolling = not selectors.has_confirmed_mfa(user=user)
+    enrolment_code = _enrolment_code_in_session(request, user) if enrolling else None
+    if enrolling and settings.TCX_REQUIRE_MFA and enrolment_code is None:
+        return _enrolment_code_step(request, user)
     device = services.mfa_device_for_enrolment(user=user) if enrolling else None
     form = TokenCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +123,7 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
         throttled = [d for d in devices if d is not None and not d.verify_is_allowed()[0]]
         if throttled and len(throttled) == len(devices):
             form.add_error(
-                "code", "Too many wrong codes in a row: wait a few seconds, then try the current code."
+                "code", _("Too many wrong codes in a row: wait a few seconds, then try the current code.")
             )
             return render(request, "accounts/mfa.html", _mfa_context(form, enrolling, device, request))
         if enrolling:
@@ -105,13 +136,46 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
             )
         if matched is not None:
             if enrolling:
-                services.mfa_confirm(user=user, device=matched, request=request)
+                try:
+                    services.mfa_confirm(
+                        user=user, device=matched, enrolment_code=enrolment_code, request=request
+                    )
+                except services.EnrolmentCodeUsed:
+                    request.session.pop(_ENROLMENT_SESSION_KEY, None)
+                    messages.error(request, _("Your enrolment code was used or replaced meanwhile."))
+                    return redirect(f"{reverse('accounts:mfa')}?next={_safe_next(request)}")
+                request.session.pop(_ENROLMENT_SESSION_KEY, None)
             otp_login(request, matched)
             audit.record(actor=user, action=AuditAction.LOGIN, request=request, data={"mfa": True})
             return redirect(_safe_next(request))
         audit.record(actor=user, action=AuditAction.MFA_FAILED, request=request)
-        form.add_error("code", "That code is not right. Check the time on your phone and try again.")
+        form.add_error("code", _("That code is not right. Check the time on your phone and try again."))
     return render(request, "accounts/mfa.html", _mfa_context(form, enrolling, device, request))
+
+
+def _enrolment_code_step(request: HttpRequest, user: User) -> HttpResponse:
+    """Before the QR code is shown: the one-time code from the agency admin."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if failures.recent_failures(
+            scope=AuthFailureScope.ACCOUNT, kind="enrolment_code", key=user.username
+        ) >= int(settings.TCX_ENROLMENT_CODE_ATTEMPTS):
+            form.add_error(
+                "enrolment_code",
+                _("Too many wrong enrolment codes: ask your agency administrator for a new one later."),
+            )
+        else:
+            code = services.mfa_enrolment_code_check(
+                user=user, code=form.cleaned_data["enrolment_code"], request=request
+            )
+            if code is not None:
+                request.session[_ENROLMENT_SESSION_KEY] = code.pk
+                return redirect(f"{reverse('accounts:mfa')}?next={_safe_next(request)}")
+            form.add_error(
+                "enrolment_code",
+                _("That enrolment code is not right, was used already or has expired."),
+            )
+    return render(request, "accounts/mfa_enrolment_code.html", {"form": form, "next": _safe_next(request)})
 
 
 def _mfa_context(
@@ -162,8 +226,13 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)
         else:
-            messages.success(request, f"{user.username} can now sign in and will enrol an authenticator.")
-            return redirect("accounts:users")
+            enrolment, code = services.mfa_enrolment_code_issue(actor=actor, user=user, request=request)
+            messages.success(request, _("%(username)s can now sign in.") % {"username": user.username})
+            return render(
+                request,
+                "accounts/enrolment_code.html",
+                {"subject": user, "code": code, "enrolment": enrolment},
+            )
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
@@ -200,8 +269,27 @@ def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(str(exc)) from exc
     services.mfa_reset(actor=actor, user=user, request=request)
-    messages.success(request, f"{user.username} will enrol a new authenticator at next sign-in.")
+    messages.success(
+        request,
+        _("%(username)s will enrol a new authenticator at next sign-in: issue them an enrolment code.")
+        % {"username": user.username},
+    )
     return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_enrolment_code_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Issue a person's one-time MFA enrolment code and show it, once, to the admin."""
+    actor = _admin_only(request)
+    try:
+        user = selectors.access_user(actor=actor, user_id=user_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    enrolment, code = services.mfa_enrolment_code_issue(actor=actor, user=user, request=request)
+    return render(
+        request, "accounts/enrolment_code.html", {"subject": user, "code": code, "enrolment": enrolment}
+    )
 
 
 @login_required

@@ -34,6 +34,13 @@ class TokenAuth(HttpBearer):
 class VerifiedSessionAuth(SessionAuth):
     """The web session, with CSRF on writes; outside demo mode only after MFA."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # A request with no signed-in session has no session to forge: it is unauthenticated
+        # (401), not a CSRF failure (403). The CSRF check guards a session that exists.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is None:

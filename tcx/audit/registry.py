@@ -23,11 +23,19 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token.created", "created an API token"
     TOKEN_REVOKED = "token.revoked", "revoked an API token"
     TOKEN_REFUSED = "token.refused", "presented an invalid API token"
+    MFA_CODE_ISSUED = "auth.mfa_code_issued", "issued an authenticator enrolment code"
+    LOGIN_THROTTLED = "auth.login_throttled", "was refused sign-in after many failures from one address"
     # Reference data
     REFERENCE_SEEDED = "reference.seeded", "seeded reference data"
     ORGANISATION_CREATED = "organisation.created", "created an organisation"
     ORGANISATION_UPDATED = "organisation.updated", "changed an organisation"
     REFERENCE_UPDATED = "reference.updated", "changed reference data"
+    ORGANISATION_CHANGE_REQUESTED = "organisation.change_requested", "asked to change an organisation's kind"
+    ORGANISATION_CHANGE_DECIDED = "organisation.change_decided", "decided on changing an organisation's kind"
+    ORGANISATION_CHANGE_NOTIFIED = (
+        "organisation.change_notified",
+        "was told of a change that would let another organisation see its shared data",
+    )
     # The audit log itself
     AUDIT_VIEWED = "audit.viewed", "read the audit log"
     AUDIT_VERIFIED = "audit.verified", "verified the audit chain"

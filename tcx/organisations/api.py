@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
 from tcx.api.schemas import StrictInput
 from tcx.organisations import selectors, services
+from tcx.organisations.models import OrganisationChangeStatus
 from tcx.policy.rules import NotFound
 
 router = Router(tags=["reference data"])
@@ -150,15 +153,84 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     return Status(201, services.organisation_create(actor=actor, data=payload.dict(), request=request))
 
 
-@router.patch("/organisations/{organisation_id}", response=OrganisationOut)
+class OrganisationChangeOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    changes: dict[str, bool | int | str | None]
+    previous: dict[str, bool | int | str | None]
+    status: str
+    requested_by: str | None
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> str:
+        return str(obj.organisation.name)
+
+    @staticmethod
+    def resolve_requested_by(obj: Any) -> str | None:
+        return obj.requested_by.username if obj.requested_by else None
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str | None:
+        return obj.decided_by.username if obj.decided_by else None
+
+
+class OrganisationChangeDecision(StrictInput):
+    approve: bool
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, 202: OrganisationChangeOut},
+    summary="Change an organisation (kind, country, parent, contact point: wait for a second editor, 202)",
+)
 def update_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationPatch) -> Any:
     actor = _editor(request)
     organisation = selectors.organisation_get(organisation_id=organisation_id)
     if organisation is None:
         raise NotFound(f"organisation {organisation_id} not found")
-    return services.organisation_update(
+    organisation, pending = services.organisation_update(
         actor=actor, organisation=organisation, data=payload.dict(exclude_unset=True), request=request
     )
+    if pending is not None:
+        return Status(202, pending)
+    return organisation
+
+
+@router.get(
+    "/organisation-changes",
+    response=list[OrganisationChangeOut],
+    summary="Changes of kind, country or contact point and their approval (reference-data editors)",
+)
+@paginate(LimitOffsetPagination)
+def list_organisation_changes(request: HttpRequest, status: str | None = None) -> Any:
+    _editor(request)
+    if status is not None and status not in OrganisationChangeStatus.values:
+        raise ApiProblem(422, f"status must be one of {', '.join(OrganisationChangeStatus.values)}")
+    return selectors.organisation_change_list(status=status)
+
+
+@router.post(
+    "/organisation-changes/{change_id}/decision",
+    response=OrganisationChangeOut,
+    summary="Approve or reject a pending change (another editor than the requester)",
+)
+def decide_organisation_change(
+    request: HttpRequest, change_id: int, payload: OrganisationChangeDecision
+) -> Any:
+    actor = _editor(request)
+    change = selectors.organisation_change_get(change_id=change_id)
+    if change is None:
+        raise NotFound(f"organisation change {change_id} not found")
+    try:
+        return services.organisation_change_decide(
+            actor=actor, change=change, approve=payload.approve, request=request
+        )
+    except services.ChangeRefused as exc:
+        raise ApiProblem(exc.status, str(exc)) from exc
 
 
 @router.patch("/crime-areas/{code}", response=CrimeAreaOut)

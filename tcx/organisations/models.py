@@ -104,3 +104,42 @@ class CrimeArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationChangeStatus(models.TextChoices):
+    PENDING = "pending", "waiting for approval"
+    APPROVED = "approved", "approved and applied"
+    REJECTED = "rejected", "rejected"
+    WITHDRAWN = "withdrawn", "withdrawn by the requester"
+
+
+class OrganisationChange(models.Model):
+    """A change of an organisation's kind, country, parent or contact-point flag, waiting for a
+    second person's approval.
+
+    Kind and country decide which sharing groups an organisation belongs to and whether it is a
+    dialogue partner (``tcx.policy.rules``): changing them changes what other agencies' policies
+    grant it; parent and contact-point flag decide where the exchange delivers messages to the
+    parent agency. So one person never changes them alone."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="pending_changes")
+    changes = models.JSONField(
+        help_text="the proposed values: kind, country code, parent id, contact-point flag"
+    )
+    previous = models.JSONField(help_text="the values when the change was requested")
+    reason = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=OrganisationChangeStatus.choices, default=OrganisationChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"change of {self.organisation_id}: {self.changes} ({self.status})"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from tcx.organisations.models import Country, CrimeArea, Organisation, OrganisationKind, SharingGroup
+from tcx.organisations.models import (
+    Country,
+    CrimeArea,
+    Organisation,
+    OrganisationChange,
+    OrganisationChangeStatus,
+    OrganisationKind,
+    SharingGroup,
+)
 
 
 def organisation_list(*, country: str | None = None, kind: str | None = None) -> QuerySet[Organisation]:
@@ -71,3 +79,15 @@ def partner_organisations_in(*, organisation_ids: set[int], group_ids: set[int])
 
 def crime_area_get(*, code: str) -> CrimeArea | None:
     return crime_area_list().filter(code=code).first()
+
+
+def organisation_change_list(*, status: str | None = None) -> QuerySet[OrganisationChange]:
+    """Changes of kind, country or contact point, newest first (pending only when ``status="pending"``)."""
+    qs = OrganisationChange.objects.select_related("organisation", "requested_by", "decided_by")
+    if status in OrganisationChangeStatus.values:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def organisation_change_get(*, change_id: int) -> OrganisationChange | None:
+    return organisation_change_list().filter(pk=change_id).first()

@@ -5,10 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
-from tcx.organisations.models import Country, CrimeArea, Organisation, SharingGroup
+from tcx.organisations import selectors
+from tcx.organisations.models import (
+    Country,
+    CrimeArea,
+    Organisation,
+    OrganisationChange,
+    OrganisationChangeStatus,
+    OrganisationKind,
+    SharingGroup,
+)
 from tcx.organisations.reference import seed_reference_data
 
 
@@ -130,6 +140,11 @@ def organisation_create(*, actor: Any, data: dict[str, Any], request: Any = None
     allowed = {"name", "short_name", "kind", "country", "parent", "is_national_contact_point", "sector"}
     _refuse_unknown(data, allowed)
     cleaned = _clean_organisation(data, instance=None)
+    # A new unit flagged as another agency's national contact point would receive that agency's
+    # messages at once: the flag waits for a second editor, as on an existing organisation.
+    contact_point = bool(cleaned.get("is_national_contact_point")) and cleaned.get("parent") is not None
+    if contact_point:
+        cleaned["is_national_contact_point"] = False
     organisation = Organisation.objects.create(**cleaned)
     audit.record(
         actor=actor,
@@ -138,14 +153,57 @@ def organisation_create(*, actor: Any, data: dict[str, Any], request: Any = None
         data={"name": organisation.name, "kind": organisation.kind},
         request=request,
     )
+    if contact_point:
+        _change_request(
+            actor=actor,
+            organisation=organisation,
+            changes={"is_national_contact_point": True},
+            request=request,
+        )
     return organisation
+
+
+# Kind and country decide an organisation's sharing groups and whether it is a dialogue partner
+# (tcx.policy.rules): what other agencies' sharing policies grant it. Parent and the national
+# contact point flag decide where the exchange delivers messages addressed to the parent agency
+# (tcx.exchange routes them to its contact point unit). One person never changes any of them.
+GUARDED_FIELDS = ("kind", "country", "parent", "is_national_contact_point")
+
+
+def _guarded_state(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "kind": organisation.kind,
+        "country": organisation.country.code if organisation.country else None,
+        "parent": organisation.parent_id,
+        "is_national_contact_point": organisation.is_national_contact_point,
+    }
+
+
+def _guarded_changes(organisation: Organisation, cleaned: dict[str, Any]) -> dict[str, Any]:
+    current = _guarded_state(organisation)
+    proposed: dict[str, Any] = {}
+    if "kind" in cleaned:
+        proposed["kind"] = cleaned["kind"]
+    if "country" in cleaned:
+        proposed["country"] = cleaned["country"].code if cleaned["country"] is not None else None
+    if "parent" in cleaned:
+        proposed["parent"] = cleaned["parent"].pk if cleaned["parent"] is not None else None
+    if "is_national_contact_point" in cleaned:
+        proposed["is_national_contact_point"] = bool(cleaned["is_national_contact_point"])
+    return {k: v for k, v in proposed.items() if current[k] != v}
 
 
 @transaction.atomic
 def organisation_update(
     *, actor: Any, organisation: Organisation, data: dict[str, Any], request: Any = None
-) -> Organisation:
-    """Change an organisation's facts; ``is_active=False`` retires it without losing its history."""
+) -> tuple[Organisation, OrganisationChange | None]:
+    """Change an organisation's facts; ``is_active=False`` retires it without losing its history.
+
+    A change of a ``GUARDED_FIELDS`` field (kind, country, parent, contact-point flag) is not
+    applied: it becomes a pending ``OrganisationChange`` that another editor approves
+    (``organisation_change_decide``), and the agencies whose shared data or messages it would
+    open are told. The other fields are applied at once. Returns the organisation and the
+    pending change, if one was requested."""
     _check_editor(actor)
     allowed = {
         "name",
@@ -160,6 +218,10 @@ def organisation_update(
     }
     _refuse_unknown(data, allowed)
     cleaned = _clean_organisation(data, instance=organisation)
+    guarded = _guarded_changes(organisation, cleaned)
+    for field in GUARDED_FIELDS:
+        cleaned.pop(field, None)
+    pending = _change_request(actor=actor, organisation=organisation, changes=guarded, request=request)
     changes = {k: v for k, v in cleaned.items() if getattr(organisation, k) != v}
     for key, value in changes.items():
         setattr(organisation, key, value)
@@ -172,7 +234,161 @@ def organisation_update(
             data={"changes": {k: str(v) for k, v in changes.items()}},
             request=request,
         )
-    return organisation
+    return organisation, pending
+
+
+class ChangeRefused(Exception):
+    """A decision on a pending change that cannot be taken: 403 for the requester approving their
+    own change, 409 for a change decided already or overtaken by another edit."""
+
+    def __init__(self, message: str, *, status: int = 409):
+        self.status = status
+        super().__init__(message)
+
+
+def _groups_if(organisation: Organisation, *, kind: str, country_id: int | None) -> set[int]:
+    probe = Organisation(pk=organisation.pk, kind=kind, country_id=country_id)
+    return selectors.sharing_group_ids_for(organisation=probe)
+
+
+def affected_organisations(*, organisation: Organisation, changes: dict[str, Any]) -> list[Organisation]:
+    """The agencies whose shared data the change would open to ``organisation``: the members of
+    every sharing group it would join, and, if it would stop being a dialogue partner, the members
+    of the groups it is in already (their group-shared data without a legal basis opens to it);
+    for a change of parent or contact-point flag, the parent agencies whose messages it reroutes."""
+    kind = changes.get("kind", organisation.kind)
+    country_id = organisation.country_id
+    if "country" in changes:
+        code = changes["country"]
+        country_id = Country.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
+    before = selectors.sharing_group_ids_for(organisation=organisation)
+    after = _groups_if(organisation, kind=kind, country_id=country_id)
+    opened = after - before
+    if organisation.kind == OrganisationKind.PARTNER_AGENCY and kind != OrganisationKind.PARTNER_AGENCY:
+        opened |= after & before
+    members: dict[int, Organisation] = {}
+    for group in SharingGroup.objects.filter(pk__in=opened):
+        for member in selectors.sharing_group_members(group=group):
+            if member.pk != organisation.pk:
+                members[member.pk] = member
+    # Routing: the parent whose messages would go to this unit, and the one whose would stop.
+    parent_id = changes.get("parent", organisation.parent_id)
+    contact_point = changes.get("is_national_contact_point", organisation.is_national_contact_point)
+    routed = {parent_id} if contact_point and parent_id else set()
+    if organisation.is_national_contact_point and organisation.parent_id:
+        routed.add(organisation.parent_id)
+    if {"parent", "is_national_contact_point"} & set(changes):
+        for parent in Organisation.objects.filter(pk__in=routed).exclude(pk=organisation.pk):
+            members[parent.pk] = parent
+    return sorted(members.values(), key=lambda o: o.name)
+
+
+def _change_request(
+    *, actor: Any, organisation: Organisation, changes: dict[str, Any], request: Any
+) -> OrganisationChange | None:
+    if not changes:
+        return None
+    if OrganisationChange.objects.filter(
+        organisation=organisation, status=OrganisationChangeStatus.PENDING
+    ).exists():
+        waiting = (
+            "a change of this organisation's kind, country or contact point is waiting for approval; "
+            "decide or withdraw it first"
+        )
+        raise ReferenceDataError(dict.fromkeys(changes, waiting))
+    previous = _guarded_state(organisation)
+    change = OrganisationChange.objects.create(
+        organisation=organisation, changes=changes, previous=previous, requested_by=actor
+    )
+    affected = affected_organisations(organisation=organisation, changes=changes)
+    audit.record(
+        actor=actor,
+        action=AuditAction.ORGANISATION_CHANGE_REQUESTED,
+        target=organisation,
+        data={
+            "change": change.pk,
+            "changes": changes,
+            "previous": previous,
+            "affected_organisations": [o.pk for o in affected],
+        },
+        request=request,
+    )
+    _notify_affected(actor=actor, change=change, affected=affected, request=request)
+    return change
+
+
+def _notify_affected(
+    *, actor: Any, change: OrganisationChange, affected: list[Organisation], request: Any
+) -> None:
+    """No notification centre exists yet: each agency whose data the change would open gets an
+    audit event targeted at it (on the request and on the decision), which its supervisors and
+    admins see in their audit log; the pending changes are listed on the directory's page."""
+    for other in affected:
+        audit.record(
+            actor=actor,
+            action=AuditAction.ORGANISATION_CHANGE_NOTIFIED,
+            target=change,
+            target_owner=other,
+            data={
+                "change": change.pk,
+                "organisation": change.organisation.name,
+                "changes": change.changes,
+                "previous": change.previous,
+                "status": change.status,
+            },
+            request=request,
+        )
+
+
+@transaction.atomic
+def organisation_change_decide(
+    *, actor: Any, change: OrganisationChange, approve: bool, request: Any = None
+) -> OrganisationChange:
+    """Approve (apply) or reject a pending change of guarded fields. Another editor decides: the
+    requester can only withdraw their own request, never approve it."""
+    _check_editor(actor)
+    change = OrganisationChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != OrganisationChangeStatus.PENDING:
+        raise ChangeRefused(f"this change was decided already ({change.get_status_display()})")
+    own = change.requested_by_id == actor.pk
+    if approve and own:
+        raise ChangeRefused("you requested this change: another editor must approve it", status=403)
+    organisation = Organisation.objects.select_for_update().get(pk=change.organisation_id)
+    affected = affected_organisations(organisation=organisation, changes=change.changes)
+    if approve:
+        current = _guarded_state(organisation)
+        if any(current[k] != change.previous.get(k) for k in change.changes):
+            raise ChangeRefused(
+                "the organisation changed since this was requested; reject it and request it again"
+            )
+        cleaned = _clean_organisation(dict(change.changes), instance=organisation)
+        for field in GUARDED_FIELDS:
+            if field in cleaned:
+                setattr(organisation, field, cleaned[field])
+        organisation.save()
+        change.status = OrganisationChangeStatus.APPROVED
+    else:
+        change.status = OrganisationChangeStatus.WITHDRAWN if own else OrganisationChangeStatus.REJECTED
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.ORGANISATION_CHANGE_DECIDED,
+        target=organisation,
+        data={"change": change.pk, "changes": change.changes, "status": change.status},
+        request=request,
+    )
+    _notify_affected(actor=actor, change=change, affected=affected, request=request)
+    if approve:
+        audit.record(
+            actor=actor,
+            action=AuditAction.ORGANISATION_UPDATED,
+            target=organisation,
+            data={"changes": change.changes, "approved_change": change.pk},
+            request=request,
+        )
+    return change
 
 
 @transaction.atomic

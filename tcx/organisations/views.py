@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tcx.organisations import selectors, services
 from tcx.organisations.forms import CrimeAreaForm, OrganisationForm
@@ -126,12 +127,21 @@ def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpRe
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(
+            organisation, pending = services.organisation_update(
                 actor=actor, organisation=organisation, data=form.to_data(), request=request
             )
         except services.ReferenceDataError as exc:
             _apply_errors(form, exc)
         else:
+            if pending is not None:
+                messages.info(
+                    request,
+                    _(
+                        "The change of kind, country or contact point waits for another editor's "
+                        "approval; the agencies whose shared data or messages it would open are told."
+                    ),
+                )
+                return redirect("organisations:changes")
             messages.success(request, f"{organisation.name} updated.")
             return redirect("organisations:detail", organisation_id=organisation.pk)
     return render(request, "organisations/edit.html", {"form": form, "title": f"Edit {organisation.name}"})
@@ -163,3 +173,35 @@ def crime_area_edit_view(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, f"{crime_area.name} updated.")
             return redirect("organisations:crime_areas")
     return render(request, "organisations/edit.html", {"form": form, "title": f"Edit {crime_area.name}"})
+
+
+@login_required
+def organisation_change_list_view(request: HttpRequest) -> HttpResponse:
+    """Changes of kind, country or contact point: pending ones first, each with who asked and who decided."""
+    actor = _editor(request)
+    changes = selectors.organisation_change_list()[:200]
+    return render(request, "organisations/changes.html", {"changes": changes, "actor": actor})
+
+
+@login_required
+@require_POST
+def organisation_change_decide_view(request: HttpRequest, change_id: int) -> HttpResponse:
+    actor = _editor(request)
+    change = selectors.organisation_change_get(change_id=change_id)
+    if change is None:
+        raise Http404("change not found")
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("organisations:changes")
+    try:
+        change = services.organisation_change_decide(
+            actor=actor, change=change, approve=decision == "approve", request=request
+        )
+    except services.ChangeRefused as exc:
+        messages.error(request, str(exc))
+    except services.ReferenceDataError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Change %(status)s.") % {"status": change.get_status_display()})
+    return redirect("organisations:changes")

@@ -11,9 +11,10 @@ from typing import Any
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
 from tcx.api.schemas import StrictInput
 from tcx.audit import services as audit

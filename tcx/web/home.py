@@ -31,7 +31,8 @@ def _account_panel(actor: Any) -> Panel | None:
         items.append(f"API token “{token.name}” expires on {token.expires_at:%Y-%m-%d}.")
     if not account_selectors.has_confirmed_mfa(user=actor):
         items.append(
-            "You have no authenticator yet: you will enrol one at your next sign-in outside demo mode."
+            "You have no authenticator yet: you will enrol one at your next sign-in outside demo mode, "
+            "with the enrolment code your agency administrator gives you."
         )
     return {"title": "Your account", "items": items or ["Nothing needs your attention."], "link": None}
 
@@ -62,7 +63,10 @@ def _users_panel(actor: Any) -> Panel | None:
     )
     items = [f"{users.filter(is_active=True).count()} active people in your agency."]
     if without_mfa.exists():
-        items.append(f"{without_mfa.count()} have not enrolled an authenticator yet.")
+        items.append(
+            f"{without_mfa.count()} have not enrolled an authenticator yet: "
+            "each needs an enrolment code from you (People → Issue enrolment code)."
+        )
     return {"title": "Your agency's people", "items": items, "link": ("/accounts/users/", "Manage users")}
 
 
@@ -110,6 +114,24 @@ def _secretariat_panel(actor: Any) -> Panel | None:
     }
 
 
+def _organisation_changes_panel(actor: Any) -> Panel | None:
+    """For the reference-data editors: changes of kind, country or routing awaiting a second person."""
+    if actor.role not in ("operator", "secretariat_officer"):
+        return None
+    pending = org_selectors.organisation_change_list(status="pending")
+    count = pending.count()
+    if not count:
+        return None
+    waiting_for_me = pending.exclude(requested_by=actor).count()
+    return {
+        "title": "Organisation changes awaiting approval",
+        "items": [
+            f"{count} pending; {waiting_for_me} requested by someone else, for you to approve or reject."
+        ],
+        "link": ("/organisations/changes/", "Review changes"),
+    }
+
+
 PANELS: list[Callable[[Any], Panel | None]] = [
     exchange_panel,
     hits_panel,
@@ -118,6 +140,7 @@ PANELS: list[Callable[[Any], Panel | None]] = [
     _outside_reads_panel,
     _users_panel,
     _operator_panel,
+    _organisation_changes_panel,
     _secretariat_panel,
     _account_panel,
 ]

@@ -41,7 +41,15 @@ CASES = [
     Case("accounts:logout", method="POST", default=302, expect={"anonymous": 302}),
     Case("accounts:users", expect=ADMIN_ONLY_PAGE),
     Case("accounts:user_create", expect=ADMIN_ONLY_PAGE),
-    Case("accounts:user_create", method="POST", body=_new_user, expect={**ADMIN_ONLY_PAGE, "a_admin": 302}),
+    # The admin sees the new person's one-time MFA enrolment code (200), not a redirect.
+    Case("accounts:user_create", method="POST", body=_new_user, expect={**ADMIN_ONLY_PAGE, "a_admin": 200}),
+    Case(
+        "accounts:user_enrolment_code",
+        method="POST",
+        kwargs=_officer,
+        expect={**ADMIN_ONLY_PAGE, "a_admin": 200},
+    ),
+    Case("accounts:user_enrolment_code", method="POST", kwargs=_other_agency_user, default=404),
     Case("accounts:user_edit", kwargs=_officer, expect=ADMIN_ONLY_PAGE),
     Case("accounts:user_edit", kwargs=_other_agency_user, default=404),
     Case(
@@ -89,6 +97,15 @@ CASES = [
         expect={**ADMIN_ONLY_API, "a_admin": 404},
     ),
     Case("api:reset_user_mfa", method="POST", kwargs=_officer, expect={**ADMIN_ONLY_API, "a_admin": 204}),
+    Case(
+        "api:issue_enrolment_code", method="POST", kwargs=_officer, expect={**ADMIN_ONLY_API, "a_admin": 201}
+    ),
+    Case(
+        "api:issue_enrolment_code",
+        method="POST",
+        kwargs=_other_agency_user,
+        expect={**ADMIN_ONLY_API, "a_admin": 404},
+    ),
     Case("api:list_tokens"),
     Case("api:create_token", method="POST", body=lambda w: {"name": "ci"}, default=201),
     Case(

@@ -24,12 +24,22 @@ def _code(device: TOTPDevice, offset: int = 0) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset):06d}"
 
 
+def _enrolment_code(world, persona: str = "a_officer") -> str:
+    from tcx.accounts import services
+
+    _, code = services.mfa_enrolment_code_issue(actor=world.users["a_admin"], user=world.users[persona])
+    return code
+
+
 def test_first_sign_in_enrols_an_authenticator_then_asks_for_codes(world) -> None:
+    code = _enrolment_code(world)
     client = Client()
     response = _login(client, "a_officer")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/mfa/")
     # Until MFA is done, nothing else opens.
     assert client.get("/").status_code == 302
+    assert b"enrolment code" in client.get("/accounts/mfa/").content
+    assert client.post("/accounts/mfa/", {"enrolment_code": code.lower()}).status_code == 302
     page = client.get("/accounts/mfa/")
     assert b"Set up your authenticator" in page.content
     secret = re.search(rb'id="mfa-secret">([A-Z2-7]+)<', page.content)
@@ -143,4 +153,5 @@ def test_createuser_command(world) -> None:
         sys.stdin = old
     user = User.objects.get(username="rtp.admin")
     assert user.organisation == world.agency_b and user.check_password("a long enough passphrase")
+    assert user.mfa_enrolment_codes.filter(used_at__isnull=True).count() == 1  # the first admin's code
     assert not User.objects.filter(username="x").exists()

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from tcx.testing import PERSONAS, Case
+from tcx.testing import PERSONAS, Case, World
 
 # The operator onboards agencies; the Secretariat keeps SOMTC facts. Everyone else: not found / 403.
 EDITORS = ("operator", "secretariat_officer")
 EDIT_PAGE = {p: 404 for p in PERSONAS if p not in ("anonymous", *EDITORS)}
 EDIT_API = {p: 403 for p in PERSONAS if p not in ("anonymous", *EDITORS)}
 NEW_AGENCY = {"name": "Brunei Narcotics Control Bureau", "kind": "member_state_agency", "country": "BN"}
+
+
+def _pending_change(world: World) -> int:
+    """A change of the partner's kind requested by the operator (so only the Secretariat officer
+    may approve it)."""
+    from tcx.organisations import services
+
+    if "change" not in world.extra:
+        _, change = services.organisation_update(
+            actor=world.users["operator"],
+            organisation=world.partner,
+            data={"kind": "member_state_agency", "country": "TH"},
+        )
+        assert change is not None
+        world.extra["change"] = change.pk
+    return int(world.extra["change"])
+
 
 CASES = [
     Case("organisations:directory"),
@@ -62,5 +79,23 @@ CASES = [
         kwargs=lambda w: {"code": "cybercrime"},
         body=lambda w: {"unconfirmed": False},
         expect=EDIT_API,
+    ),
+    Case("organisations:changes", expect=EDIT_PAGE),
+    Case(
+        "organisations:change_decide",
+        method="POST",
+        kwargs=lambda w: {"change_id": _pending_change(w)},
+        body=lambda w: {"decision": "approve"},
+        expect=EDIT_PAGE,
+        default=302,
+    ),
+    Case("api:list_organisation_changes", setup=_pending_change, expect=EDIT_API),
+    Case(
+        "api:decide_organisation_change",
+        method="POST",
+        kwargs=lambda w: {"change_id": _pending_change(w)},
+        body=lambda w: {"approve": True},
+        # The operator asked for it: only another editor approves.
+        expect={**EDIT_API, "operator": 403},
     ),
 ]

@@ -49,3 +49,10 @@ class Command(BaseCommand):
         except services.AccountError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"created {user.username} ({user.role}, {matches[0].name})"))
+        # The first admin of an agency has nobody to give them an enrolment code: the node's
+        # owner, who runs this command, does (shown once, only its hash is stored).
+        enrolment, code = services.mfa_enrolment_code_issue(actor=None, user=user)
+        self.stdout.write(
+            f"one-time MFA enrolment code for {user.username}: {code} "
+            f"(expires {enrolment.expires_at:%Y-%m-%d %H:%M} UTC; give it only to them)"
+        )

@@ -31,14 +31,14 @@ class Command(BaseCommand):
 
         argv = [
             "gunicorn",
+            "--config",
+            "python:tcx.web.gunicorn_conf",
             "--bind",
             options["bind"],
             "--workers",
             str(options["workers"] or default_workers()),
             "--threads",
             str(max(1, options["threads"])),
-            "--access-logfile",
-            "-",
             "tcx.config.wsgi:application",
         ]
         import sys
