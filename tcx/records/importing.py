@@ -43,7 +43,7 @@ from tcx.policy.rules import Policy
 from tcx.records import bulk, jobs
 from tcx.records import index as match_index
 from tcx.records.models import MatchJob, Record, RecordVersion, SubjectRole
-from tcx.records.services import RecordError, _crime_areas, _editor_check, record_update
+from tcx.records.services import RecordError, _crime_areas, _editor_check, check_policy_text, record_update
 from tcx.records.validation import RecordLimits, content_errors, external_id_error, record_limits
 
 CHUNK = 500  # rows sent to a parsing process at a time
@@ -316,6 +316,7 @@ def import_file(
 ) -> ImportReport:
     """Import a file into the actor's agency, every record with ``policy``."""
     _editor_check(actor)
+    check_policy_text(policy)
     policy = rules.validate_policy(policy, owner=actor.organisation)
     areas = _crime_areas(crime_areas or [])
     if subject_role and subject_role not in SubjectRole.values:
@@ -430,7 +431,6 @@ def _held_ids(owner_id: int, external_ids: list[str]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-@transaction.atomic
 def _write_chunk(
     actor: Any,
     rows: list[Prepared],
@@ -439,12 +439,32 @@ def _write_chunk(
     subject_role: str,
     report: ImportReport,
 ) -> None:
+    """Write a chunk: its new records in one transaction, then each changed record in its own
+    short one (a record update costs a thousand times an insert: thousands of them in one
+    transaction held SQLite's write lock past every other writer's busy timeout)."""
+    changed = _insert_chunk(actor, rows, policy, areas, subject_role, report)
+    for current, row, properties in changed:
+        record_update(actor=actor, record=current, data={"schema": row.schema, "properties": properties})
+        report.updated += 1
+
+
+@transaction.atomic
+def _insert_chunk(
+    actor: Any,
+    rows: list[Prepared],
+    policy: Policy,
+    areas: list[Any],
+    subject_role: str,
+    report: ImportReport,
+) -> list[tuple[Record, Prepared, dict[str, Any]]]:
+    """Insert the chunk's new records; return the records it changes, to update."""
     owner = actor.organisation
     held = _held_ids(owner.pk, [r.external_id for r in rows if r.external_id])
     known = Record.objects.filter(owner=owner, external_id__in=held).exclude(external_id="").order_by()
     existing = {r.external_id: r for r in known} if held else {}
     now = timezone.now()
     new: list[Prepared] = []
+    changed: list[tuple[Record, Prepared, dict[str, Any]]] = []
     for row in rows:
         current = existing.get(row.external_id) if row.external_id else None
         if current is None:
@@ -454,10 +474,9 @@ def _write_chunk(
         if current.schema == row.schema and current.properties == properties:
             report.unchanged += 1
         else:
-            record_update(actor=actor, record=current, data={"schema": row.schema, "properties": properties})
-            report.updated += 1
+            changed.append((current, row, properties))
     if not new:
-        return
+        return changed
     template = Record(
         owner=owner,
         subject_role=subject_role,
@@ -527,3 +546,4 @@ def _write_chunk(
     )
     if jobs.inline():
         transaction.on_commit(jobs.run_pending)
+    return changed

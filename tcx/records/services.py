@@ -85,6 +85,21 @@ def _check_content(
     return entity.caption[:300]
 
 
+def check_policy_text(policy: Policy) -> None:
+    """The policy's free texts obey the rules of every stored text (no NUL, controls or
+    bidirectional overrides; a bounded length): the policy module checks their meaning."""
+    errors = {
+        field: problem
+        for field, value in (
+            ("legal_basis", policy.legal_basis),
+            ("handling_h3_text", policy.handling_h3_text),
+        )
+        if (problem := text_problem(value or "", limit=500) if isinstance(value, str) else _("must be text"))
+    }
+    if errors:
+        raise RecordError(errors)
+
+
 def _snapshot(record: Record, *, change: str, actor: Any) -> None:
     RecordVersion.objects.create(
         record=record,
@@ -129,6 +144,7 @@ def record_create(
     """Create a record of the actor's agency with its sharing policy; it is matched after commit."""
     _editor_check(actor)
     caption = _check_content(schema, properties, subject_role, hit_disclosure, source_reference, external_id)
+    check_policy_text(policy)
     policy = rules.validate_policy(policy, owner=actor.organisation)
     areas = _crime_areas(crime_areas or [])
     same_id = Record.objects.filter(owner=actor.organisation, external_id=external_id).exclude(external_id="")
@@ -209,6 +225,7 @@ def record_update(
     if "operation_target" in data and not isinstance(data["operation_target"], bool):
         raise RecordError({"operation_target": _("must be true or false")})
     if policy is not None:
+        check_policy_text(policy)
         rules.apply_policy(record, rules.validate_policy(policy, owner=record.owner))
     if "crime_areas" in data:
         record.crime_areas.set(_crime_areas(data["crime_areas"]))
