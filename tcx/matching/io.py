@@ -206,6 +206,9 @@ class _Lines:
         return text
 
 
+_TOO_DEEP = object()
+
+
 def _too_deep(value: Any, levels: int) -> bool:
     if isinstance(value, dict):
         return levels <= 0 or any(_too_deep(v, levels - 1) for v in value.values())
@@ -248,8 +251,8 @@ def read_jsonl_records(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Itera
                 yield RawRow(lines.number, error=f"malformed JSON: {exc.msg} (column {exc.colno})")
                 continue
             except RecursionError:
-                record = [[]] * (limits.max_depth + 2)  # refused just below
-            if _too_deep(record, limits.max_depth):
+                record = _TOO_DEEP  # nested deeper than the parser goes: refused below
+            if record is _TOO_DEEP or _too_deep(record, limits.max_depth):
                 yield RawRow(
                     lines.number,
                     error=f"the JSON is nested deeper than {limits.max_depth} levels (the limit)",
