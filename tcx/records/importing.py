@@ -330,6 +330,7 @@ def import_file(
     limits = read_limits()
     check_file(path, limits)
     report = ImportReport()
+    pacer = jobs.WritePacer()
     chunk: list[Prepared] = []
     seen: set[str] = set()
     for row in _guarded(prepared_rows(path, mapping, schema, workers, limits), report):
@@ -346,10 +347,10 @@ def import_file(
         report.warnings.extend((row.line, warning) for warning in row.warnings)
         chunk.append(row)
         if len(chunk) >= WRITE_CHUNK:
-            _write_chunk(actor, chunk, policy, areas, subject_role, report)
+            _write_chunk(actor, chunk, policy, areas, subject_role, report, pacer)
             chunk = []
     if chunk:
-        _write_chunk(actor, chunk, policy, areas, subject_role, report)
+        _write_chunk(actor, chunk, policy, areas, subject_role, report, pacer)
     if (
         report.created >= ANALYZE_AFTER
         and connection.vendor == "postgresql"
@@ -438,14 +439,18 @@ def _write_chunk(
     areas: list[Any],
     subject_role: str,
     report: ImportReport,
+    pacer: jobs.WritePacer,
 ) -> None:
     """Write a chunk: its new records in one transaction, then each changed record in its own
     short one (a record update costs a thousand times an insert: thousands of them in one
-    transaction held SQLite's write lock past every other writer's busy timeout)."""
+    transaction held SQLite's write lock past every other writer's busy timeout), leaving the
+    lock to other writers now and then (:class:`tcx.records.jobs.WritePacer`)."""
     changed = _insert_chunk(actor, rows, policy, areas, subject_role, report)
+    pacer.tick()
     for current, row, properties in changed:
         record_update(actor=actor, record=current, data={"schema": row.schema, "properties": properties})
         report.updated += 1
+        pacer.tick()
 
 
 @transaction.atomic

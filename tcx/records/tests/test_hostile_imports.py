@@ -99,7 +99,7 @@ def test_a_csv_or_json_lines_file_with_more_rows_than_allowed_is_refused_whole(
         encoding="utf-8",
     )
     for path in (csv_file, jsonl):
-        with pytest.raises(RecordError, match="at most 4 .the limit."):
+        with pytest.raises(RecordError, match=r"at most 4 \(the limit\)"):
             _import(world, path)
     assert not Record.objects.exists()
 
