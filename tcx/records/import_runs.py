@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
-from tcx.matching.io import UNSAFE_TEXT, shown
+from tcx.matching.io import UNSAFE_TEXT
 from tcx.policy import rules
 from tcx.policy.rules import Policy
 from tcx.records import jobs
@@ -88,7 +88,7 @@ def queue(
     if suffix not in SUFFIXES:
         raise RecordError(
             {
-                "file": f"cannot import a {shown(suffix) if suffix else 'nameless'} file; "
+                "file": f"cannot import a {suffix[:20] or 'nameless'} file; "
                 "use .jsonl, .csv or .xlsx"
             }
         )
