@@ -87,10 +87,7 @@ def queue(
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise RecordError(
-            {
-                "file": f"cannot import a {suffix[:20] or 'nameless'} file; "
-                "use .jsonl, .csv or .xlsx"
-            }
+            {"file": f"cannot import a {suffix[:20] or 'nameless'} file; use .jsonl, .csv or .xlsx"}
         )
     policy = rules.validate_policy(policy, owner=actor.organisation)
     _crime_areas(crime_areas or [])
