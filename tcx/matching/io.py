@@ -505,13 +505,19 @@ def _scan_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ReadLim
 
 
 def read_xlsx_records(
-    path: Path, mapping: Mapping[str, str], schema: str = "Person", limits: ReadLimits = DEFAULT_LIMITS
+    path: Path,
+    mapping: Mapping[str, str],
+    schema: str = "Person",
+    limits: ReadLimits = DEFAULT_LIMITS,
+    checked: bool = False,
 ) -> Iterator[RawRow]:
     """Read the first sheet of an XLSX workbook (header in row 1) like :func:`read_csv_records`,
-    once :func:`check_xlsx` has bounded it, with openpyxl's streaming (read-only) reader."""
+    once :func:`check_xlsx` has bounded it (here, unless the caller says it did: ``checked``),
+    with openpyxl's streaming (read-only) reader."""
     from openpyxl import load_workbook
 
-    check_xlsx(path, limits)
+    if not checked:
+        check_xlsx(path, limits)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
@@ -545,15 +551,17 @@ def read_records(
     mapping: Mapping[str, str] | None = None,
     schema: str = "Person",
     limits: ReadLimits = DEFAULT_LIMITS,
+    checked: bool = False,
 ) -> Iterator[RawRow]:
     """Read the rows of a ``.jsonl``/``.json``/``.ndjson``, ``.csv`` or ``.xlsx`` file, unparsed
     (for callers that parse elsewhere — in worker processes, say). Raises :class:`FileRefused`
-    for a file refused whole (an XLSX workbook past its limits, say)."""
+    for a file refused whole (an XLSX workbook past its limits, say); ``checked``: the caller
+    ran :func:`check_xlsx` on this file with these limits already."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv_records(path, mapping or {}, schema, limits)
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx_records(path, mapping or {}, schema, limits)
+        return read_xlsx_records(path, mapping or {}, schema, limits, checked)
     return read_jsonl_records(path, limits)
 
 

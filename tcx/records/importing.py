@@ -230,18 +230,18 @@ def prepared_rows(
     """The file's rows, prepared, in file order: in this process, or with ``workers`` forked
     worker processes parsing chunks ahead of the writer (the CLI's ``--workers``); they also
     read the rows of a CSV file. Forking is only for a process that runs no other threads (the
-    CLI, a benchmark), never a web server."""
+    CLI, a benchmark), never a web server. The caller has run :func:`check_file` on it."""
     limits = limits or read_limits()
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         checks = record_limits()
-        yield from (prepare(raw, checks) for raw in read_records(path, mapping, schema, limits))
+        yield from (prepare(raw, checks) for raw in read_records(path, mapping, schema, limits, checked=True))
         return
     with ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker
     ) as pool:
         tasks = _csv_tasks(pool, path, mapping or {}, schema, limits)
         if tasks is None:
-            rows = read_records(path, mapping, schema, limits)
+            rows = read_records(path, mapping, schema, limits, checked=True)
             tasks = (pool.submit(_prepare_chunk, chunk) for chunk in _chunks(rows, CHUNK))
         pending: collections.deque[Future[list[Prepared]]] = collections.deque()
         ahead = 2 * WRITE_CHUNK // CHUNK + 2 * workers
