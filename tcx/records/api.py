@@ -208,7 +208,7 @@ def import_records(
     share_with_groups: Form[str] = "",
     legal_basis: Form[str] = "",
 ) -> Any:
-    from tcx.matching.io import parse_mapping, shown
+    from tcx.matching.io import UNSAFE_TEXT, parse_mapping, shown
     from tcx.organisations.selectors import sharing_group_list
     from tcx.records.importing import import_file
 
@@ -216,6 +216,12 @@ def import_records(
     if suffix not in (".jsonl", ".ndjson", ".json", ".csv", ".xlsx"):
         raise ApiProblem(415, f"cannot import a {suffix or 'nameless'} file; send .jsonl, .csv or .xlsx")
     slugs = [s.strip() for s in share_with_groups.split(",") if s.strip()]
+    if any(len(s) > 100 or UNSAFE_TEXT.search(s) for s in slugs):
+        raise ApiProblem(
+            422,
+            "sharing group slugs are short texts without control characters",
+            errors=[{"field": "share_with_groups", "message": "not a sharing group slug"}],
+        )
     groups = list(sharing_group_list().filter(slug__in=slugs).values_list("pk", flat=True))
     if len(groups) != len(set(slugs)):
         raise ApiProblem(

@@ -21,7 +21,7 @@ from tcx.accounts import selectors as account_selectors
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.matching import Matcher, screen_one
-from tcx.matching.io import shown
+from tcx.matching.io import UNSAFE_TEXT, shown
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
 from tcx.policy.rules import Action, NotFound, Policy
@@ -114,6 +114,8 @@ def _snapshot(record: Record, *, change: str, actor: Any) -> None:
 
 
 def _crime_areas(codes: list[str]) -> list[Any]:
+    if any(not isinstance(c, str) or len(c) > 100 or UNSAFE_TEXT.search(c) for c in codes):
+        raise RecordError({"crime_areas": _("crime area codes are short texts without control characters")})
     areas = list(org_selectors.crime_area_list().filter(code__in=codes))
     missing = set(codes) - {a.code for a in areas}
     if missing:
@@ -489,6 +491,10 @@ def record_link_create(
         errors["target"] = "a record cannot be linked to itself"
     elif RecordLink.objects.filter(source=source, target=target, schema=schema).exists():
         errors["target"] = "these records are already linked this way"
+    if not isinstance(relationship, str):
+        errors["relationship"] = _("must be text")
+    elif problem := text_problem(relationship.strip(), limit=200, one_line=True):
+        errors["relationship"] = problem
     if errors:
         raise RecordError(errors)
     link = RecordLink.objects.create(

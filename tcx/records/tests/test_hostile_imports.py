@@ -232,6 +232,10 @@ def test_a_patch_with_null_role_clears_it_and_other_nulls_are_refused(world) -> 
     for field in ("crime_areas", "hit_disclosure", "source_reference", "operation_target"):
         response = client.patch(url, {field: None}, content_type="application/json")
         assert response.status_code == 422, (field, response.content)
+    # a NUL in a value that is only looked up (PostgreSQL refuses it in any query)
+    for field, value in (("crime_areas", ["cyber\x00crime"]), ("source_reference", "case\x00 1")):
+        response = client.patch(url, {field: value}, content_type="application/json")
+        assert response.status_code == 422, (field, response.content)
     record.refresh_from_db()
     assert record.version == 2
 
@@ -307,6 +311,11 @@ def test_the_api_answers_hostile_uploads_with_a_problem_or_a_report(world, setti
     settings.TCX_IMPORT_MAX_LINE_CHARS = 10_000
     client = sign_in(Client(), world.users["b_officer"])
     before = _state()
+    nul = client.post(
+        "/api/v1/records/import",
+        {"file": SimpleUploadedFile("p.csv", b"id,name\n"), "share_with_groups": "mekong\x00"},
+    )
+    assert nul.status_code == 422
     fake = client.post("/api/v1/records/import", {"file": SimpleUploadedFile("x.xlsx", b"not a zip")})
     assert fake.status_code == 422 and "not an XLSX workbook" in fake.json()["detail"]
     assert _state() == before
