@@ -486,8 +486,8 @@ def record_link_create(
         raise NotFound("record not found")
     errors: dict[str, str] = {}
     if schema not in LinkSchema.values:
-        errors["schema"] = f"unknown link {schema!r}; use one of {', '.join(LinkSchema.values)}"
-    if source.pk == target.pk:
+        errors["schema"] = f"unknown link {shown(schema)}; use one of {', '.join(LinkSchema.values)}"
+    elif source.pk == target.pk:
         errors["target"] = "a record cannot be linked to itself"
     elif RecordLink.objects.filter(source=source, target=target, schema=schema).exists():
         errors["target"] = "these records are already linked this way"
