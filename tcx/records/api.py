@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import DatabaseError
 from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -219,14 +220,14 @@ def import_records(
     if any(len(s) > 100 or UNSAFE_TEXT.search(s) for s in slugs):
         raise ApiProblem(
             422,
-            "sharing group slugs are short texts without control characters",
+            _("sharing group slugs are short texts without control characters"),
             errors=[{"field": "share_with_groups", "message": "not a sharing group slug"}],
         )
     groups = list(sharing_group_list().filter(slug__in=slugs).values_list("pk", flat=True))
     if len(groups) != len(set(slugs)):
         raise ApiProblem(
             422,
-            f"unknown sharing group in {', '.join(shown(s) for s in slugs[:20])}",
+            _("unknown sharing group in %(slugs)s") % {"slugs": ", ".join(shown(s) for s in slugs[:20])},
             errors=[{"field": "share_with_groups", "message": "unknown group"}],
         )
     try:
@@ -252,8 +253,10 @@ def import_records(
             logger.exception("import through the API failed on the database")
             raise ApiProblem(
                 503,
-                "the database could not take the import just now; the rows written before were kept "
-                "and a re-run imports the rest without duplicating them",
+                _(
+                    "the database could not take the import just now; the rows written before were kept "
+                    "and a re-run imports the rest without duplicating them"
+                ),
             ) from exc
     return {
         "created": report.created,

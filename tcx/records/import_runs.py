@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
@@ -55,7 +56,8 @@ def count_rows(path: Path) -> int:
         try:
             workbook = load_workbook(path, read_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-            raise RecordError({"file": f"the workbook cannot be read ({type(exc).__name__})"}) from exc
+            reason = _("the workbook cannot be read (%(error)s)") % {"error": type(exc).__name__}
+            raise RecordError({"file": reason}) from exc
         try:
             return max((workbook.worksheets[0].max_row or 1) - 1, 0)
         except Exception:
@@ -87,7 +89,10 @@ def queue(
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise RecordError(
-            {"file": f"cannot import a {suffix[:20] or 'nameless'} file; use .jsonl, .csv or .xlsx"}
+            {
+                "file": _("cannot import a %(suffix)s file; use .jsonl, .csv or .xlsx")
+                % {"suffix": suffix[:20] or "nameless"}
+            }
         )
     policy = rules.validate_policy(policy, owner=actor.organisation)
     _crime_areas(crime_areas or [])

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
@@ -94,7 +95,8 @@ def check_file(path: Path, limits: ReadLimits | None = None) -> int:
     size = path.stat().st_size
     largest = int(getattr(settings, "TCX_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
     if size > largest:
-        raise RecordError({"file": f"the file is {size} bytes; the largest import is {largest} bytes"})
+        reason = _("the file is %(size)d bytes; the largest import is %(limit)d bytes")
+        raise RecordError({"file": reason % {"size": size, "limit": largest}})
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             check_xlsx(path, limits)
@@ -126,8 +128,11 @@ def check_file(path: Path, limits: ReadLimits | None = None) -> int:
         raise RecordError(
             {
                 "file": (
-                    f"the file has {rows} rows (lines); an import takes at most {limits.max_rows} "
-                    "(the limit): split it into several files"
+                    _(
+                        "the file has %(rows)d rows (lines); an import takes at most %(limit)d (the limit): "
+                        "split it into several files"
+                    )
+                    % {"rows": rows, "limit": limits.max_rows}
                 )
             }
         )
@@ -297,7 +302,8 @@ def _guarded(rows: Iterator[Prepared], report: ImportReport) -> Iterator[Prepare
         report.errors.append(
             (
                 last + 1,
-                f"the file cannot be read past line {last} ({type(exc).__name__}); the rest was not imported",
+                _("the file cannot be read past line %(line)d (%(error)s); the rest was not imported")
+                % {"line": last, "error": type(exc).__name__},
             )
         )
 
@@ -341,7 +347,8 @@ def import_file(
             continue
         external_id = row.external_id
         if external_id and external_id in seen:
-            report.errors.append((row.line, f"id {shown(external_id)} appears twice in the file"))
+            twice = _("id %(id)s appears twice in the file") % {"id": shown(external_id)}
+            report.errors.append((row.line, twice))
             continue
         seen.add(external_id)
         report.warnings.extend((row.line, warning) for warning in row.warnings)
