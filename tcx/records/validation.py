@@ -93,7 +93,10 @@ def content_errors(schema: Any, properties: Any, limits: RecordLimits | None = N
     count = 0
     for name, values in properties.items():
         if not isinstance(name, str) or name not in known:
-            errors[f"properties.{shown(name, 40)}"] = _("not a property of %(schema)s") % {"schema": schema}
+            plain = isinstance(name, str) and len(name) <= 40 and name.isprintable()
+            errors[f"properties.{name if plain else shown(name, 40)}"] = _("not a property of %(schema)s") % {
+                "schema": schema
+            }
             continue
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             errors[f"properties.{name}"] = _("must be a list of texts")
