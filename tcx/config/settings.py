@@ -272,5 +272,20 @@ TCX_JOBS = os.environ.get("TCX_JOBS") or ("worker" if PRODUCTION else "inline")
 if TCX_JOBS not in ("inline", "worker"):
     raise ImproperlyConfigured(f"TCX_JOBS must be 'inline' or 'worker', got {TCX_JOBS!r}")
 
+# Imports: what reading one file may cost and what one record may hold (README, "Import limits").
+TCX_IMPORT_MAX_BYTES = _int("TCX_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
+TCX_IMPORT_MAX_ROWS = _int("TCX_IMPORT_MAX_ROWS", 100_000)
+TCX_IMPORT_MAX_COLUMNS = _int("TCX_IMPORT_MAX_COLUMNS", 500)
+TCX_IMPORT_MAX_CELL_CHARS = _int("TCX_IMPORT_MAX_CELL_CHARS", 65_536)
+TCX_IMPORT_MAX_LINE_CHARS = _int("TCX_IMPORT_MAX_LINE_CHARS", 1024 * 1024)
+TCX_IMPORT_MAX_DEPTH = _int("TCX_IMPORT_MAX_DEPTH", 16)
+TCX_IMPORT_MAX_EXPANDED_BYTES = _int("TCX_IMPORT_MAX_EXPANDED_BYTES", 256 * 1024 * 1024)
+TCX_RECORD_MAX_NAME_CHARS = _int("TCX_RECORD_MAX_NAME_CHARS", 500)
+TCX_RECORD_MAX_VALUE_CHARS = _int("TCX_RECORD_MAX_VALUE_CHARS", 4_000)
+TCX_RECORD_MAX_VALUES = _int("TCX_RECORD_MAX_VALUES", 500)
+# On SQLite, a process writing transaction after transaction (an import, matching jobs) leaves
+# the write lock to other writers after this many seconds of writing (tcx.records.jobs).
+TCX_WRITE_HOLD_SECONDS = float(os.environ.get("TCX_WRITE_HOLD_SECONDS") or 2.0)
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any
 
-from tcx.matching.io import Row, parse_mapping, read_entities
+from tcx.matching.io import Row, parse_mapping, read_entities, read_mapping_file
 
 EXIT_OK = 0
 EXIT_NOTHING_READ = 1
@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"tcx screen: error: --{'top' if args.top < 1 else 'workers'} must be at least 1\n")
         return EXIT_USAGE
     try:
-        mapping = parse_mapping(args.mapping)
+        # a local command line: the operator may name a JSON file (a mapping sent as data, over
+        # the API or the pages, is never read as a path)
+        is_file = args.mapping and args.mapping.endswith(".json") and Path(args.mapping).is_file()
+        mapping = read_mapping_file(Path(args.mapping)) if is_file else parse_mapping(args.mapping)
     except (ValueError, OSError) as exc:
         sys.stderr.write(f"tcx screen: error: bad --mapping: {exc}\n")
         return EXIT_USAGE

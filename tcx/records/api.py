@@ -4,11 +4,14 @@ not see answers 404."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.db import DatabaseError
 from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -24,6 +27,7 @@ from tcx.policy.rules import Policy
 from tcx.records import selectors, services
 
 router = Router(tags=["records"])
+logger = logging.getLogger(__name__)
 
 
 class PolicyIn(StrictInput):
@@ -229,7 +233,7 @@ def import_records(
     share_with_groups: Form[str] = "",
     legal_basis: Form[str] = "",
 ) -> Any:
-    from tcx.matching.io import parse_mapping
+    from tcx.matching.io import UNSAFE_TEXT, parse_mapping, shown
     from tcx.organisations.selectors import sharing_group_list
     from tcx.records.importing import import_file
 
@@ -237,11 +241,17 @@ def import_records(
     if suffix not in (".jsonl", ".ndjson", ".json", ".csv", ".xlsx"):
         raise ApiProblem(415, f"cannot import a {suffix or 'nameless'} file; send .jsonl, .csv or .xlsx")
     slugs = [s.strip() for s in share_with_groups.split(",") if s.strip()]
+    if any(len(s) > 100 or UNSAFE_TEXT.search(s) for s in slugs):
+        raise ApiProblem(
+            422,
+            _("sharing group slugs are short texts without control characters"),
+            errors=[{"field": "share_with_groups", "message": "not a sharing group slug"}],
+        )
     groups = list(sharing_group_list().filter(slug__in=slugs).values_list("pk", flat=True))
     if len(groups) != len(set(slugs)):
         raise ApiProblem(
             422,
-            f"unknown sharing group in {slugs}",
+            _("unknown sharing group in %(slugs)s") % {"slugs": ", ".join(shown(s) for s in slugs[:20])},
             errors=[{"field": "share_with_groups", "message": "unknown group"}],
         )
     try:
@@ -253,13 +263,25 @@ def import_records(
         with path.open("wb") as handle:
             for chunk in file.chunks():
                 handle.write(chunk)
-        report = import_file(
-            actor=request.user,
-            path=path,
-            mapping=columns,
-            schema=entity_schema,
-            policy=Policy(tlp=tlp, audience_groups=groups, legal_basis=legal_basis),
-        )
+        try:
+            report = import_file(
+                actor=request.user,
+                path=path,
+                mapping=columns,
+                schema=entity_schema,
+                policy=Policy(tlp=tlp, audience_groups=groups, legal_basis=legal_basis),
+            )
+        except DatabaseError as exc:
+            # the chunk being written was rolled back whole; what was committed before it stays,
+            # and a re-run recognises it (imports are idempotent by external id)
+            logger.exception("import through the API failed on the database")
+            raise ApiProblem(
+                503,
+                _(
+                    "the database could not take the import just now; the rows written before were kept "
+                    "and a re-run imports the rest without duplicating them"
+                ),
+            ) from exc
     return {
         "created": report.created,
         "updated": report.updated,

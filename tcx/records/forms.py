@@ -8,7 +8,7 @@ from tcx.organisations import selectors as org_selectors
 from tcx.policy.models import TLP, HandlingCode
 from tcx.policy.rules import Policy
 from tcx.records.models import HitDisclosure, Priority, SubjectRole
-from tcx.records.services import SCHEMATA
+from tcx.records.validation import SCHEMATA
 
 # The fields of the record form, each an FtM property (one value per line).
 PROPERTY_FIELDS = [
@@ -83,8 +83,12 @@ class RecordForm(forms.Form):
             "hit_disclosure": record.hit_disclosure,
             "operation_target": record.operation_target,
         }
+        stored = record.properties if isinstance(record.properties, dict) else {}
         for name, _ in PROPERTY_FIELDS:
-            initial[f"p_{name}"] = "\n".join(record.properties.get(name, []))
+            values = stored.get(name) or []
+            # written before every path validated: shown as text, so the officer can correct it
+            values = values if isinstance(values, list) else [values]
+            initial[f"p_{name}"] = "\n".join(str(v) for v in values)
         return initial
 
     def properties(self) -> dict[str, list[str]]:

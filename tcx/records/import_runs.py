@@ -22,15 +22,17 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.matching.io import UNSAFE_TEXT
 from tcx.policy import rules
 from tcx.policy.rules import Policy
 from tcx.records import jobs
 from tcx.records.importing import check_file, import_file
 from tcx.records.models import ImportRun, ImportStatus
-from tcx.records.services import RecordError, _crime_areas, _editor_check
+from tcx.records.services import RecordError, _crime_areas, _editor_check, check_policy_text
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=10)
@@ -51,9 +53,15 @@ def count_rows(path: Path) -> int:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True)
+        try:
+            workbook = load_workbook(path, read_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+            reason = _("the workbook cannot be read (%(error)s)") % {"error": type(exc).__name__}
+            raise RecordError({"file": reason}) from exc
         try:
             return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+        except Exception:
+            return 0  # only the progress bar's estimate
         finally:
             workbook.close()
     lines = 0
@@ -76,9 +84,16 @@ def queue(
     """Check what can be checked before reading a row, keep the file and queue the import.
     Raises RecordError or PolicyError naming the field; then nothing is kept."""
     _editor_check(actor)
-    suffix = Path(upload.name or "").suffix.lower()
+    check_policy_text(policy)
+    name = UNSAFE_TEXT.sub("", upload.name or "")[:255] or "upload"  # shown and stored: no controls
+    suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise RecordError({"file": f"cannot import a {suffix or 'nameless'} file; use .jsonl, .csv or .xlsx"})
+        raise RecordError(
+            {
+                "file": _("cannot import a %(suffix)s file; use .jsonl, .csv or .xlsx")
+                % {"suffix": suffix[:20] or "nameless"}
+            }
+        )
     policy = rules.validate_policy(policy, owner=actor.organisation)
     _crime_areas(crime_areas or [])
     stored = folder() / f"{uuid.uuid4().hex}{suffix}"
@@ -112,7 +127,7 @@ def queue(
         run = ImportRun.objects.create(
             owner=actor.organisation,
             created_by=actor,
-            file_name=(upload.name or "upload")[:255],
+            file_name=name,
             stored_as=stored.name,
             options=options,
             rows_total=total,
@@ -195,7 +210,7 @@ def run_one(run: ImportRun) -> ImportRun:
         failed = run.attempts >= MAX_ATTEMPTS or isinstance(exc, RecordError | rules.PolicyError)
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.FAILED if failed else ImportStatus.QUEUED,
-            failure=message or f"{type(exc).__name__}: {exc}"[:2000],
+            failure=UNSAFE_TEXT.sub("", message or f"{type(exc).__name__}: {exc}")[:2000],
             rows_read=state["read"],
             finished_at=timezone.now() if failed else None,
         )

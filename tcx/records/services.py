@@ -15,11 +15,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tcx.accounts import selectors as account_selectors
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.matching import Matcher, screen_one
+from tcx.matching.io import UNSAFE_TEXT, shown
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
 from tcx.policy.rules import Action, NotFound, Policy
@@ -39,19 +41,8 @@ from tcx.records.models import (
     ReleaseStatus,
     SubjectRole,
 )
+from tcx.records.validation import content_errors, external_id_error, text_problem
 
-SCHEMATA = (
-    "Person",
-    "Organization",
-    "Company",
-    "LegalEntity",
-    "Vessel",
-    "Vehicle",
-    "BankAccount",
-    "CryptoWallet",
-    "Passport",
-    "Identification",
-)
 RELEASE_DEADLINES = {Priority.URGENT: dt.timedelta(hours=8), Priority.NORMAL: dt.timedelta(days=7)}
 
 
@@ -63,26 +54,50 @@ class RecordError(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
-def _check_content(schema: str, properties: Any, subject_role: str, hit_disclosure: str) -> str:
-    """Validate the entity part; return its caption."""
-    errors: dict[str, str] = {}
-    if schema not in SCHEMATA:
-        errors["schema"] = f"unknown schema {schema!r}; use one of {', '.join(SCHEMATA)}"
-    if not isinstance(properties, dict) or not all(
-        isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
-        for k, v in properties.items()
-    ):
-        errors["properties"] = 'properties map each property to a list of strings, e.g. {"name": ["..."]}'
-    if subject_role and subject_role not in SubjectRole.values:
-        errors["subject_role"] = f"unknown role {subject_role!r}; use one of {', '.join(SubjectRole.values)}"
+def _check_content(
+    schema: str,
+    properties: Any,
+    subject_role: Any,
+    hit_disclosure: Any,
+    source_reference: Any = "",
+    external_id: Any = "",
+) -> str:
+    """Validate the entity part with the one check every write path uses (see
+    :mod:`tcx.records.validation`); return its caption."""
+    errors = content_errors(schema, properties)
+    if not isinstance(subject_role, str) or (subject_role and subject_role not in SubjectRole.values):
+        errors["subject_role"] = (
+            f"unknown role {shown(subject_role)}; use one of {', '.join(SubjectRole.values)}"
+        )
     if hit_disclosure not in HitDisclosure.values:
         errors["hit_disclosure"] = f"use one of {', '.join(HitDisclosure.values)}"
+    if not isinstance(source_reference, str):
+        errors["source_reference"] = _("must be text")
+    elif problem := text_problem(source_reference, limit=200, one_line=True):
+        errors["source_reference"] = problem
+    if external_id and (problem := external_id_error(external_id)):
+        errors["external_id"] = problem
     if errors:
         raise RecordError(errors)
     entity = entity_of(Record(pk=0, schema=schema, properties=properties))
     if entity is None or not (entity.names or entity.identifiers):
         raise RecordError({"properties": "the record needs a name or an identifier that can be matched"})
     return entity.caption[:300]
+
+
+def check_policy_text(policy: Policy) -> None:
+    """The policy's free texts obey the rules of every stored text (no NUL, controls or
+    bidirectional overrides; a bounded length): the policy module checks their meaning."""
+    errors = {
+        field: problem
+        for field, value in (
+            ("legal_basis", policy.legal_basis),
+            ("handling_h3_text", policy.handling_h3_text),
+        )
+        if (problem := text_problem(value or "", limit=500) if isinstance(value, str) else _("must be text"))
+    }
+    if errors:
+        raise RecordError(errors)
 
 
 def _snapshot(record: Record, *, change: str, actor: Any) -> None:
@@ -99,6 +114,8 @@ def _snapshot(record: Record, *, change: str, actor: Any) -> None:
 
 
 def _crime_areas(codes: list[str]) -> list[Any]:
+    if any(not isinstance(c, str) or len(c) > 100 or UNSAFE_TEXT.search(c) for c in codes):
+        raise RecordError({"crime_areas": _("crime area codes are short texts without control characters")})
     areas = list(org_selectors.crime_area_list().filter(code__in=codes))
     missing = set(codes) - {a.code for a in areas}
     if missing:
@@ -128,7 +145,8 @@ def record_create(
 ) -> Record:
     """Create a record of the actor's agency with its sharing policy; it is matched after commit."""
     _editor_check(actor)
-    caption = _check_content(schema, properties, subject_role, hit_disclosure)
+    caption = _check_content(schema, properties, subject_role, hit_disclosure, source_reference, external_id)
+    check_policy_text(policy)
     policy = rules.validate_policy(policy, owner=actor.organisation)
     areas = _crime_areas(crime_areas or [])
     same_id = Record.objects.filter(owner=actor.organisation, external_id=external_id).exclude(external_id="")
@@ -187,6 +205,12 @@ def record_update(
     unknown = set(data) - allowed
     if unknown:
         raise RecordError(dict.fromkeys(sorted(unknown), "this field cannot be changed"))
+    data = dict(data)
+    if "subject_role" in data and data["subject_role"] is None:
+        data["subject_role"] = ""  # null: no role
+    nulls = sorted(field for field, value in data.items() if value is None)
+    if nulls:
+        raise RecordError(dict.fromkeys(nulls, _("may not be null")))
     schema = data.get("schema", record.schema)
     properties = data.get("properties", record.properties)
     caption = _check_content(
@@ -194,8 +218,16 @@ def record_update(
         properties,
         data.get("subject_role", record.subject_role),
         data.get("hit_disclosure", record.hit_disclosure),
+        data.get("source_reference", record.source_reference),
     )
+    if "crime_areas" in data and not (
+        isinstance(data["crime_areas"], list) and all(isinstance(c, str) for c in data["crime_areas"])
+    ):
+        raise RecordError({"crime_areas": _("must be a list of crime area codes")})
+    if "operation_target" in data and not isinstance(data["operation_target"], bool):
+        raise RecordError({"operation_target": _("must be true or false")})
     if policy is not None:
+        check_policy_text(policy)
         rules.apply_policy(record, rules.validate_policy(policy, owner=record.owner))
     if "crime_areas" in data:
         record.crime_areas.set(_crime_areas(data["crime_areas"]))
@@ -454,11 +486,15 @@ def record_link_create(
         raise NotFound("record not found")
     errors: dict[str, str] = {}
     if schema not in LinkSchema.values:
-        errors["schema"] = f"unknown link {schema!r}; use one of {', '.join(LinkSchema.values)}"
-    if source.pk == target.pk:
+        errors["schema"] = f"unknown link {shown(schema)}; use one of {', '.join(LinkSchema.values)}"
+    elif source.pk == target.pk:
         errors["target"] = "a record cannot be linked to itself"
     elif RecordLink.objects.filter(source=source, target=target, schema=schema).exists():
         errors["target"] = "these records are already linked this way"
+    if not isinstance(relationship, str):
+        errors["relationship"] = _("must be text")
+    elif problem := text_problem(relationship.strip(), limit=200, one_line=True):
+        errors["relationship"] = problem
     if errors:
         raise RecordError(errors)
     link = RecordLink.objects.create(

@@ -331,7 +331,8 @@ def record_edit_view(request: HttpRequest, record_id: int) -> HttpResponse:
         data = form.cleaned_data
         # properties the form does not show are kept as they were
         shown = {f"{name}" for name, _ in PROPERTY_FIELDS}
-        properties = {k: v for k, v in record.properties.items() if k not in shown} | form.properties()
+        stored = record.properties if isinstance(record.properties, dict) else {}
+        properties = {k: v for k, v in stored.items() if k not in shown} | form.properties()
         try:
             services.record_update(
                 actor=actor,

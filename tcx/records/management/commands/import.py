@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from tcx.accounts.selectors import user_by_username
-from tcx.matching.io import parse_mapping
+from tcx.matching.io import parse_mapping, read_mapping_file
 from tcx.policy.rules import Policy, PolicyError
 from tcx.records.importing import import_file
 from tcx.records.services import RecordError
@@ -26,7 +26,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as", dest="username", required=True, help="the officer the records are imported as"
         )
-        parser.add_argument("--mapping", help="property=column,... or a JSON file (CSV/XLSX)")
+        parser.add_argument(
+            "--mapping",
+            help='CSV/XLSX column mapping: property=column,... or a JSON object {"property": "column"}',
+        )
+        parser.add_argument(
+            "--mapping-file", type=Path, help="read the column mapping from this local JSON file instead"
+        )
         parser.add_argument(
             "--schema", default="Person", help="schema of CSV/XLSX rows without a schema column"
         )
@@ -59,10 +65,15 @@ class Command(BaseCommand):
         )
         if len(groups) != len(set(options["share_with_group"])):
             raise CommandError(f"unknown sharing group in {options['share_with_group']}")
+        if options["mapping"] and options["mapping_file"]:
+            raise CommandError("give --mapping or --mapping-file, not both")
         try:
-            mapping = parse_mapping(options["mapping"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+            if options["mapping_file"]:
+                mapping = read_mapping_file(options["mapping_file"])
+            else:
+                mapping = parse_mapping(options["mapping"])
+        except (ValueError, OSError) as exc:
+            raise CommandError(f"bad mapping: {exc}") from exc
         policy = Policy(
             tlp=options["tlp"],
             audience_groups=groups,
