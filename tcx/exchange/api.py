@@ -156,6 +156,8 @@ class ForwardOut(Schema):
     requested_by: str
     status: str
     reason: str
+    # the agencies whose consent the forward still waits for (each decides for its own parts)
+    waiting_for: list[str]
 
 
 class MeasureOut(Schema):
@@ -415,6 +417,7 @@ def _forward_out(forward: Any) -> dict[str, Any]:
         "requested_by": forward.requested_by.username,
         "status": forward.status,
         "reason": forward.reason,
+        "waiting_for": selectors.forward_waiting_for(forward=forward),
     }
 
 

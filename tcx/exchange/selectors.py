@@ -19,6 +19,7 @@ from tcx.exchange.models import (
     Attachment,
     Exchange,
     ExchangeStatus,
+    ForwardConsent,
     ForwardRequest,
     ForwardStatus,
     Message,
@@ -90,8 +91,13 @@ def thread_messages(*, actor: Any, exchange: Exchange) -> list[Message]:
 
 
 def access_attachment(*, actor: Any, attachment_id: int) -> Attachment:
-    attachment = Attachment.objects.filter(pk=attachment_id).select_related("message").first()
-    if attachment is None or not rules.is_visible(attachment.message, actor):
+    attachment = Attachment.objects.filter(pk=attachment_id).select_related("message__exchange").first()
+    # The message and its thread: a message is never reached outside a thread its reader sees.
+    if (
+        attachment is None
+        or not rules.is_visible(attachment.message, actor)
+        or not rules.is_visible(attachment.message.exchange, actor)
+    ):
         raise NotFound(f"attachment {attachment_id} not found")
     return attachment
 
@@ -249,27 +255,55 @@ def my_participation(*, actor: Any, exchange: Exchange) -> Participant | None:
 
 
 def forward_requests_for_provider(*, actor: Any) -> QuerySet[ForwardRequest]:
-    """Forward requests waiting for the actor's agency's decision (its own exchanges)."""
+    """Forward requests waiting for the actor's agency's decision: those where a part of the
+    thread the agency owns (the exchange or one of its messages) waits for its consent. The
+    person who asked never decides their own request."""
     if not rules.sees_operational_data(actor) or actor.role not in rules.EDITOR_ROLES:
         return ForwardRequest.objects.none()
-    return ForwardRequest.objects.filter(
-        exchange__owner_id=actor.organisation_id, status=ForwardStatus.PENDING
-    ).select_related("exchange", "organisation", "requested_by")
+    waiting = ForwardConsent.objects.filter(
+        forward=OuterRef("pk"), organisation_id=actor.organisation_id, status=ForwardStatus.PENDING
+    )
+    return (
+        ForwardRequest.objects.filter(Exists(waiting), status=ForwardStatus.PENDING)
+        .exclude(requested_by=actor)
+        .select_related("exchange", "organisation", "requested_by")
+    )
 
 
 def access_forward(*, actor: Any, forward_id: int) -> ForwardRequest:
     forward = forward_requests_for_provider(actor=actor).filter(pk=forward_id).first()
-    if forward is None:
+    if forward is None or not rules.is_visible(forward.exchange, actor):
         raise NotFound(f"forward request {forward_id} not found")
     return forward
 
 
 def forwards_of(*, actor: Any, exchange: Exchange) -> list[ForwardRequest]:
-    """The forwards of a thread: all of them for the provider, the actor's own for others."""
-    forwards = exchange.forwards.select_related("organisation", "requested_by")
-    if exchange.owner_id != actor.organisation_id:
-        forwards = forwards.filter(requested_by__organisation_id=actor.organisation_id)
+    """The forwards of a thread the actor's agency asked for or has a part in."""
+    if not rules.is_visible(exchange, actor):
+        return []
+    part = ForwardConsent.objects.filter(forward=OuterRef("pk"), organisation_id=actor.organisation_id)
+    forwards = exchange.forwards.filter(
+        Q(requested_by__organisation_id=actor.organisation_id) | Exists(part)
+    ).select_related("organisation", "requested_by")
     return list(forwards)
+
+
+def forward_parts_waiting(*, actor: Any, forward: ForwardRequest) -> list[Message]:
+    """The actor's agency's messages that a forward asks to pass on (for its decision)."""
+    ids = ForwardConsent.objects.filter(
+        forward=forward, organisation_id=actor.organisation_id, status=ForwardStatus.PENDING
+    ).values_list("message_id", flat=True)
+    return list(Message.objects.filter(pk__in=ids, owner_id=actor.organisation_id))
+
+
+def forward_waiting_for(*, forward: ForwardRequest) -> list[str]:
+    """The names of the agencies whose consent a forward still waits for (no content)."""
+    if forward.status != ForwardStatus.PENDING:
+        return []
+    names = ForwardConsent.objects.filter(forward=forward, status=ForwardStatus.PENDING).values_list(
+        "organisation__name", flat=True
+    )
+    return sorted(set(names))
 
 
 def unread_notification_count(*, actor: Any) -> int:

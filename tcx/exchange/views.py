@@ -15,6 +15,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tcx.audit import services as audit
@@ -274,11 +275,18 @@ def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
         if forward.status == "approved":
-            messages.success(request, f"Forwarded to {forward.organisation.name}.")
+            messages.success(request, _("Forwarded to %(name)s.") % {"name": forward.organisation.name})
         else:
             messages.success(
                 request,
-                "The handling codes need the provider's permission: your forward request was sent to them.",
+                _(
+                    "The handling codes need their providers' permission: your forward request was sent "
+                    "to %(names)s. Each decides for its own messages; until then they stay unseen by %(to)s."
+                )
+                % {
+                    "names": ", ".join(selectors.forward_waiting_for(forward=forward)),
+                    "to": forward.organisation.name,
+                },
             )
     return redirect("exchange:thread", exchange_id=exchange.pk)
 
@@ -301,7 +309,13 @@ def forward_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/forwards.html",
-        {"forwards": list(selectors.forward_requests_for_provider(actor=actor)), "form": DecisionForm()},
+        {
+            "forwards": [
+                (f, selectors.forward_parts_waiting(actor=actor, forward=f))
+                for f in selectors.forward_requests_for_provider(actor=actor)[:200]
+            ],
+            "form": DecisionForm(),
+        },
     )
 
 

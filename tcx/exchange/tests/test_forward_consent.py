@@ -1,0 +1,105 @@
+"""Forwarding a thread asks the owner of each message: a RED/H2 reply never reaches a third
+agency without its owner (issue 12, finding 2)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tcx.accounts import services as account_services
+from tcx.accounts.models import Role
+from tcx.exchange import selectors, services
+from tcx.exchange.models import ForwardStatus
+from tcx.policy.rules import NotFound, Policy
+from tcx.testing import sign_in
+
+pytestmark = pytest.mark.django_db
+
+RED_TEXT = "Informant THX-77 inside the syndicate; do not act on this"
+
+
+def _cambodian(world, username="c_officer", role=Role.OFFICER):
+    return account_services.user_create(
+        actor=None,
+        username=username,
+        password="correct horse battery",
+        organisation=world.agency_c,
+        role=role,
+        validate=False,
+    )
+
+
+def _thread_with_red_reply(world):
+    """Viet Nam sends AMBER to Thailand; Thailand answers RED + H2 for Viet Nam only."""
+    exchange = services.exchange_send(
+        actor=world.users["a_officer"],
+        subject="Wallet 0x5a1f owners",
+        body="Who holds wallet 0x5a1f?",
+        recipients=[world.agency_b.pk],
+        policy=Policy(tlp="AMBER"),
+    )
+    red = services.message_reply(
+        actor=world.users["b_officer"],
+        exchange=exchange,
+        body=RED_TEXT,
+        policy=Policy(tlp="RED", handling_codes=["H2"]),
+    )
+    return exchange, red
+
+
+def _everything_cambodia_reads(client: Client, exchange) -> str:
+    """The thread as Cambodia gets it through the API, the page, the list and the search."""
+    parts = [
+        client.get(f"/api/v1/exchange/exchanges/{exchange.pk}").content.decode(),
+        client.get(f"/exchange/{exchange.pk}/").content.decode(),
+        client.get("/api/v1/exchange/exchanges?box=all").content.decode(),
+        client.get("/api/v1/exchange/exchanges?box=all&q=THX-77").content.decode(),
+    ]
+    return "\n".join(parts)
+
+
+def test_requester_cannot_approve_the_forward_of_another_agencys_red_reply(world):
+    exchange, red = _thread_with_red_reply(world)
+    c_officer = _cambodian(world)
+    forward = services.exchange_forward(
+        actor=world.users["a_officer"], exchange=exchange, organisation_id=world.agency_c.pk
+    )
+    # The requester may not decide for Thailand's message: nothing waits for him, and a
+    # decision he attempts changes nothing.
+    assert forward.pk not in [
+        f.pk for f in selectors.forward_requests_for_provider(actor=world.users["a_officer"])
+    ]
+    with pytest.raises((NotFound, services.ExchangeError)):
+        services.forward_decide(actor=world.users["a_officer"], forward=forward, approve=True)
+    with pytest.raises((NotFound, services.ExchangeError)):
+        services.forward_decide(actor=world.users["a_supervisor"], forward=forward, approve=True)
+    client = sign_in(Client(), c_officer)
+    seen = _everything_cambodia_reads(client, exchange)
+    assert RED_TEXT not in seen and "THX-77" not in seen
+    assert not red.audience_organisations.filter(pk=world.agency_c.pk).exists()
+    # Cambodia sees the rest of the thread: Viet Nam's own message.
+    thread = client.get(f"/api/v1/exchange/exchanges/{exchange.pk}").json()
+    assert [m["body"] for m in thread["messages"]] == ["Who holds wallet 0x5a1f?"]
+
+    # The request shows to Thailand, whose people decide for their own message.
+    waiting = selectors.forward_requests_for_provider(actor=world.users["b_supervisor"])
+    assert forward.pk in [f.pk for f in waiting]
+    services.forward_decide(actor=world.users["b_supervisor"], forward=forward, approve=True)
+    forward.refresh_from_db()
+    assert forward.status == ForwardStatus.APPROVED
+    thread = client.get(f"/api/v1/exchange/exchanges/{exchange.pk}").json()
+    assert RED_TEXT in [m["body"] for m in thread["messages"]]
+
+
+def test_a_declined_message_stays_invisible_to_the_new_agency(world):
+    exchange, _red = _thread_with_red_reply(world)
+    c_officer = _cambodian(world)
+    forward = services.exchange_forward(
+        actor=world.users["a_officer"], exchange=exchange, organisation_id=world.agency_c.pk
+    )
+    services.forward_decide(actor=world.users["b_officer"], forward=forward, approve=False)
+    forward.refresh_from_db()
+    assert forward.status == ForwardStatus.PARTIAL
+    seen = _everything_cambodia_reads(sign_in(Client(), c_officer), exchange)
+    assert RED_TEXT not in seen
+    assert "Who holds wallet 0x5a1f?" in seen
