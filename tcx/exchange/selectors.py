@@ -74,8 +74,19 @@ def colleagues(*, organisation_id: int, roles: list[str] | None = None) -> Query
     return users.order_by("last_name", "first_name", "username")
 
 
+# The largest id the database holds (64-bit signed): a larger one cannot exist.
+MAX_ID = 2**63 - 1
+
+
+def _id_or_not_found(value: int, what: str) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"{what} {value} not found")
+    return value
+
+
 def access_exchange(*, actor: Any, exchange_id: int, action: str = rules.Action.VIEW) -> Exchange:
     """The one lookup of an exchange: NotFound if it does not exist or the actor may not see it."""
+    _id_or_not_found(exchange_id, "exchange")
     queryset = Exchange.objects.select_related("owner__country", "sender")
     return rules.access(queryset, actor=actor, pk=exchange_id, action=action)
 
@@ -91,6 +102,7 @@ def thread_messages(*, actor: Any, exchange: Exchange) -> list[Message]:
 
 
 def access_attachment(*, actor: Any, attachment_id: int) -> Attachment:
+    _id_or_not_found(attachment_id, "attachment")
     attachment = Attachment.objects.filter(pk=attachment_id).select_related("message__exchange").first()
     # The message and its thread: a message is never reached outside a thread its reader sees.
     if (
@@ -271,6 +283,7 @@ def forward_requests_for_provider(*, actor: Any) -> QuerySet[ForwardRequest]:
 
 
 def access_forward(*, actor: Any, forward_id: int) -> ForwardRequest:
+    _id_or_not_found(forward_id, "forward request")
     forward = forward_requests_for_provider(actor=actor).filter(pk=forward_id).first()
     if forward is None or not rules.is_visible(forward.exchange, actor):
         raise NotFound(f"forward request {forward_id} not found")

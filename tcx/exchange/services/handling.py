@@ -36,6 +36,7 @@ from tcx.exchange.services._base import (
     _participant,
     _participant_copy,
     _route,
+    check_no_nul,
 )
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
@@ -122,6 +123,10 @@ def exchange_assign(
     """Assign the exchange to a colleague of the actor's agency (None: unassign)."""
     participant = _recipient_check(exchange, actor)
     assignee = None
+    if assignee_id is not None and not 1 <= assignee_id <= selectors.MAX_ID:
+        raise ExchangeError(
+            {"assignee": "choose an active colleague of your agency who handles operational data"}
+        )
     if assignee_id is not None:
         assignee = selectors.colleagues(organisation_id=actor.organisation_id).filter(pk=assignee_id).first()
         if assignee is None or not rules.sees_operational_data(assignee):
@@ -217,6 +222,12 @@ def exchange_forward(
     the new organisation that its owner has not consented to."""
     if not rules.is_visible(exchange, actor) or actor.role not in rules.EDITOR_ROLES | {"partner_liaison"}:
         raise NotFound("not found")
+    nul: dict[str, str] = {}
+    check_no_nul(nul, reason=reason)
+    if nul:
+        raise ExchangeError(nul)
+    if not 1 <= organisation_id <= selectors.MAX_ID:
+        raise ExchangeError({"organisation": f"unknown organisation {organisation_id}"})
     target = org_selectors.organisation_list().filter(pk=organisation_id, is_active=True).first()
     if target is None:
         raise ExchangeError({"organisation": f"unknown organisation {organisation_id}"})
