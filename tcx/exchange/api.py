@@ -96,6 +96,8 @@ class ExchangeIn(ExchangeInput):
 class ReplyIn(ExchangeInput):
     body: str
     policy: PolicyIn = PolicyIn()
+    # organisations of the thread the reply goes to (default: all of them)
+    audience: list[Id] = []
     attachments: list[AttachmentIn] = []
 
 
@@ -412,7 +414,7 @@ def reply_exchange(request: HttpRequest, exchange_id: int, payload: ReplyIn) -> 
         actor=request.user,
         exchange=exchange,
         body=payload.body,
-        policy=Policy(**payload.policy.model_dump()),
+        policy=Policy(**payload.policy.model_dump(), audience_organisations=payload.audience),
         attachments=_uploads(payload.attachments),
         request=request,
     )

@@ -329,7 +329,8 @@ def message_reply(
 ) -> Message:
     """Reply in a thread; a reply from a recipient agency answers the request.
 
-    The reply goes to every organisation of the thread (sender and participants)."""
+    The reply goes to every organisation of the thread (sender and participants), or to those of
+    them named in ``policy.audience_organisations``."""
     written: list[str] = []
     try:
         return _reply(
@@ -367,6 +368,17 @@ def _reply(
     body = _check_body(body, errors)
     checked = _store_files(attachments, errors)
     audience = _thread_audience(exchange, without=actor.organisation_id)
+    chosen = set(policy.audience_organisations)
+    if chosen:
+        # A reply may go to fewer of the thread's organisations ("for Viet Nam only"), never
+        # to one outside the thread.
+        outside = sorted(chosen - set(audience))
+        if outside:
+            errors["audience_organisations"] = (
+                f"organisation(s) {outside} do not take part in this exchange: a reply goes only to "
+                "organisations of the thread"
+            )
+        audience = [o for o in audience if o in chosen]
     try:
         validated = rules.validate_policy(
             dataclasses.replace(policy, audience_organisations=audience, audience_groups=[]),
