@@ -10,6 +10,7 @@ import json
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -57,7 +58,8 @@ class ExchangeInput(StrictInput):
         found = _nul_fields(data)
         if found:
             raise ValueError(
-                f"NUL character (\\x00) in {', '.join(found[:5])}: text may not contain NUL characters"
+                _("NUL character (\\x00) in %(fields)s: text may not contain NUL characters")
+                % {"fields": ", ".join(found[:5])}
             )
         return data
 
@@ -332,8 +334,9 @@ def list_exchanges(
     if found:
         raise ApiProblem(
             422,
-            f"NUL character (\\x00) in {', '.join(found)}: text may not contain NUL characters",
-            errors=[{"field": name, "message": "contains a NUL character"} for name in found],
+            _("NUL character (\\x00) in %(fields)s: text may not contain NUL characters")
+            % {"fields": ", ".join(found)},
+            errors=[{"field": name, "message": _("contains a NUL character")} for name in found],
         )
     filters = selectors.ExchangeFilters(
         box, priority, overdue, crime_area, country, assigned_to_me, status, q

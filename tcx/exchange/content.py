@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import base64
 import codecs
 import io
 import re
@@ -30,6 +31,8 @@ from typing import Any
 from xml.parsers import expat
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_DEPTH = 3
 DEFAULT_MAX_MEMBERS = 10_000
@@ -141,18 +144,18 @@ def dangerous_extension(name: str) -> str | None:
 _PDF_NAME = re.compile(rb"/([^\s/\[\]()<>{}%]*)")
 _PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_ACTIVE = {
-    b"JavaScript": "JavaScript",
-    b"JS": "JavaScript",
-    b"Launch": "a launch action",
-    b"EmbeddedFile": "an embedded file",
-    b"EmbeddedFiles": "embedded files",
-    b"FileAttachment": "an attached file",
-    b"GoToE": "an embedded-file action",
-    b"RichMedia": "rich media (Flash or video)",
-    b"XFA": "an XFA form (which may run scripts)",
-    b"AA": "automatic actions (/AA)",
-    b"ImportData": "an import-data action",
-    b"SubmitForm": "a submit-form action",
+    b"JavaScript": gettext_lazy("JavaScript"),
+    b"JS": gettext_lazy("JavaScript"),
+    b"Launch": gettext_lazy("a launch action"),
+    b"EmbeddedFile": gettext_lazy("an embedded file"),
+    b"EmbeddedFiles": gettext_lazy("embedded files"),
+    b"FileAttachment": gettext_lazy("an attached file"),
+    b"GoToE": gettext_lazy("an embedded-file action"),
+    b"RichMedia": gettext_lazy("rich media (Flash or video)"),
+    b"XFA": gettext_lazy("an XFA form (which may run scripts)"),
+    b"AA": gettext_lazy("automatic actions (/AA)"),
+    b"ImportData": gettext_lazy("an import-data action"),
+    b"SubmitForm": gettext_lazy("a submit-form action"),
 }
 _STREAM = re.compile(rb"(<<(?:(?!>>\s*stream).){0,4096}?>>)\s*stream\r?\n", re.DOTALL)
 _INDIRECT = re.compile(rb"\s*(\d+)\s+(\d+)\s+R")
@@ -171,9 +174,14 @@ def _inflate(data: bytes, budget: int) -> bytes:
     try:
         out = inflater.decompress(data, budget + 1)
     except zlib.error as exc:
-        raise Refused("the PDF has a compressed part that cannot be read, so it cannot be checked") from exc
+        raise Refused(
+            _("the PDF has a compressed part that cannot be read, so it cannot be checked")
+        ) from exc
     if len(out) > budget:
-        raise Refused(f"the PDF expands to more than {MAX_PDF_INFLATED_BYTES} bytes; it cannot be checked")
+        raise Refused(
+            _("the PDF expands to more than %(limit)s bytes; it cannot be checked")
+            % {"limit": MAX_PDF_INFLATED_BYTES}
+        )
     return out
 
 
@@ -189,17 +197,15 @@ def _decode_stream(dictionary: bytes, raw: bytes, budget: int) -> bytes:
             hexdigits = re.sub(rb"[^0-9A-Fa-f]", b"", data.split(b">", 1)[0])
             data = bytes.fromhex((hexdigits + b"0" * (len(hexdigits) % 2)).decode())
         elif name in (b"ASCII85Decode", b"A85"):
-            import base64
-
             try:
-                data = base64.a85decode(
-                    data.split(b"~>", 1)[0] + b"~>", adobe=False, ignorechars=b" \t\r\n~>"
-                )
+                body = data.split(b"~>", 1)[0].strip().removeprefix(b"<~")
+                data = base64.a85decode(body, adobe=False, ignorechars=b" \t\r\n")
             except ValueError as exc:
-                raise Refused("the PDF has an encoded part that cannot be read") from exc
+                raise Refused(_("the PDF has an encoded part that cannot be read")) from exc
         else:
             raise Refused(
-                f"the PDF packs objects with the {name.decode(errors='replace')} filter; it cannot be checked"
+                _("the PDF packs objects with the %(filter)s filter; it cannot be checked")
+                % {"filter": name.decode(errors="replace")}
             )
     return data
 
@@ -208,17 +214,26 @@ def _check_pdf_names(data: bytes, where: str = "") -> None:
     names = _pdf_names(data)
     for name, end in names:
         if name in _PDF_ACTIVE:
-            raise Refused(f"the PDF carries active content: {_PDF_ACTIVE[name]}{where}")
+            raise Refused(
+                _("the PDF carries active content: %(what)s%(where)s")
+                % {"what": _PDF_ACTIVE[name], "where": where}
+            )
         if name == b"OpenAction":
             following = data[end : end + 64].lstrip()
             # A page to open at ([3 0 R /Fit]) is harmless; an action (<< /S ... >>) is not.
             if following.startswith(b"<<"):
-                raise Refused(f"the PDF carries active content: an action run when it is opened{where}")
+                raise Refused(
+                    _("the PDF carries active content: an action run when it is opened%(where)s")
+                    % {"where": where}
+                )
             ref = _INDIRECT.match(data, end)
             if ref:
                 target = re.search(rb"\b" + ref.group(1) + rb"\s+" + ref.group(2) + rb"\s+obj\s*<<", data)
                 if target:
-                    raise Refused(f"the PDF carries active content: an action run when it is opened{where}")
+                    raise Refused(
+                        _("the PDF carries active content: an action run when it is opened%(where)s")
+                        % {"where": where}
+                    )
 
 
 def check_pdf(data: bytes) -> None:
@@ -233,37 +248,38 @@ def check_pdf(data: bytes) -> None:
         if b"ObjStm" not in dict_names:
             continue  # page content, images, fonts: no dictionaries of actions live there
         if encrypted:
-            raise Refused("the PDF is encrypted and packs its objects in streams; it cannot be checked")
+            raise Refused(_("the PDF is encrypted and packs its objects in streams; it cannot be checked"))
         end = data.find(b"endstream", match.end())
         raw = data[match.end() : end if end != -1 else len(data)]
         decoded = _decode_stream(dictionary, raw, budget)
         budget -= len(decoded)
         if budget < 0:
             raise Refused(
-                f"the PDF expands to more than {MAX_PDF_INFLATED_BYTES} bytes; it cannot be checked"
+                _("the PDF expands to more than %(limit)s bytes; it cannot be checked")
+                % {"limit": MAX_PDF_INFLATED_BYTES}
             )
-        _check_pdf_names(decoded, " (in a compressed object stream)")
+        _check_pdf_names(decoded, str(_(" (in a compressed object stream)")))
 
 
 # --- markup: SVG, XML, HTML -------------------------------------------------------------------
 
 _ACTIVE_ELEMENTS = {
-    "script": "a script",
-    "foreignobject": "a foreignObject (HTML inside SVG)",
-    "iframe": "a frame",
-    "frame": "a frame",
-    "frameset": "a frame",
-    "object": "an embedded object",
-    "embed": "an embedded object",
-    "applet": "an applet",
-    "handler": "an event handler",
-    "listener": "an event listener",
-    "html": "an HTML page",
-    "body": "an HTML page",
-    "head": "an HTML page",
-    "meta": "an HTML page",
-    "base": "an HTML page",
-    "form": "a form",
+    "script": gettext_lazy("a script"),
+    "foreignobject": gettext_lazy("a foreignObject (HTML inside SVG)"),
+    "iframe": gettext_lazy("a frame"),
+    "frame": gettext_lazy("a frame"),
+    "frameset": gettext_lazy("a frame"),
+    "object": gettext_lazy("an embedded object"),
+    "embed": gettext_lazy("an embedded object"),
+    "applet": gettext_lazy("an applet"),
+    "handler": gettext_lazy("an event handler"),
+    "listener": gettext_lazy("an event listener"),
+    "html": gettext_lazy("an HTML page"),
+    "body": gettext_lazy("an HTML page"),
+    "head": gettext_lazy("an HTML page"),
+    "meta": gettext_lazy("an HTML page"),
+    "base": gettext_lazy("an HTML page"),
+    "form": gettext_lazy("a form"),
 }
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 _ACTIVE_URL = re.compile(r"(javascript|vbscript|livescript):|data:(text/html|image/svg|application/)", re.I)
@@ -272,15 +288,19 @@ _ACTIVE_URL = re.compile(r"(javascript|vbscript|livescript):|data:(text/html|ima
 def _check_attribute(element: str, name: str, value: str | None) -> None:
     local = name.rsplit(":", 1)[-1].rsplit("}", 1)[-1].lower()
     if local.startswith("on"):
-        raise Refused(f"an event handler ({local} on <{element}>)")
+        raise Refused(
+            _("an event handler (%(local)s on <%(element)s>)") % {"local": local, "element": element}
+        )
     if value and _ACTIVE_URL.search(_URL_NOISE.sub("", value)):
-        raise Refused(f"a script address in {local} on <{element}>")
+        raise Refused(
+            _("a script address in %(local)s on <%(element)s>") % {"local": local, "element": element}
+        )
 
 
 def _check_element(name: str) -> None:
     local = name.rsplit(":", 1)[-1].rsplit("}", 1)[-1].lower()
     if local in _ACTIVE_ELEMENTS:
-        raise Refused(f"{_ACTIVE_ELEMENTS[local]} (<{local}>)")
+        raise Refused(_("%(what)s (<%(local)s>)") % {"what": _ACTIVE_ELEMENTS[local], "local": local})
 
 
 class _HtmlChecker(HTMLParser):
@@ -303,11 +323,11 @@ class _HtmlChecker(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._in_style and (_ACTIVE_URL.search(_URL_NOISE.sub("", data)) or "expression(" in data.lower()):
-            raise Refused("a script in a style sheet")
+            raise Refused(_("a script in a style sheet"))
 
     def handle_decl(self, decl: str) -> None:
         if decl.lower().startswith("doctype html"):
-            raise Refused("an HTML page (<!DOCTYPE html>)")
+            raise Refused(_("an HTML page (<!DOCTYPE html>)"))
 
 
 def _check_xml(text: str) -> None:
@@ -316,7 +336,7 @@ def _check_xml(text: str) -> None:
     parser = expat.ParserCreate(namespace_separator="}")
 
     def refuse_entities(*args: Any) -> None:
-        raise Refused("XML entity declarations (they can expand without bound)")
+        raise Refused(_("XML entity declarations (they can expand without bound)"))
 
     def start(name: str, attrs: dict[str, str]) -> None:
         _check_element(name)
@@ -388,19 +408,19 @@ def check_markup(text: str) -> None:
         checker.feed(text)
         checker.close()
     except Refused as exc:
-        raise Refused(f"active content (HTML, SVG or script): {exc}") from exc
+        raise Refused(_("active content (HTML, SVG or script): %(exc)s") % {"exc": exc}) from exc
 
 
 # --- archives -------------------------------------------------------------------------------
 
 _OTHER_ARCHIVES = (
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"BZh", "a bzip2 archive"),
-    (b"\xfd7zXZ\x00", "an xz archive"),
-    (b"MSCF", "a CAB archive"),
-    (b"\x28\xb5\x2f\xfd", "a zstd archive"),
+    (b"7z\xbc\xaf\x27\x1c", gettext_lazy("a 7-Zip archive")),
+    (b"Rar!\x1a\x07", gettext_lazy("a RAR archive")),
+    (b"\x1f\x8b", gettext_lazy("a gzip archive")),
+    (b"BZh", gettext_lazy("a bzip2 archive")),
+    (b"\xfd7zXZ\x00", gettext_lazy("an xz archive")),
+    (b"MSCF", gettext_lazy("a CAB archive")),
+    (b"\x28\xb5\x2f\xfd", gettext_lazy("a zstd archive")),
 )
 
 
@@ -408,11 +428,11 @@ def other_archive(data: bytes) -> str | None:
     """What kind of archive (other than zip) ``data`` is, or None."""
     for magic, what in _OTHER_ARCHIVES:
         if data.startswith(magic):
-            return what
+            return str(what)
     if data[257:262] == b"ustar":
-        return "a tar archive"
+        return str(gettext_lazy("a tar archive"))
     if data[0x8001:0x8006] == b"CD001" or data[0x8801:0x8806] == b"CD001":
-        return "a disc image (ISO)"
+        return str(gettext_lazy("a disc image (ISO)"))
     return None
 
 
@@ -434,12 +454,14 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budge
                 budget.bytes += len(chunk)
                 if budget.bytes > max_expanded_bytes():
                     raise Refused(
-                        f"the archive expands to more than {max_expanded_bytes()} bytes, "
-                        "the limit (a zip bomb?)"
+                        _("the archive expands to more than %(limit)s bytes, the limit (a zip bomb?)")
+                        % {"limit": max_expanded_bytes()}
                     )
                 out.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise Refused(f"the archive is damaged, truncated or encrypted ({info.filename})") from exc
+        raise Refused(
+            _("the archive is damaged, truncated or encrypted (%(filename)s)") % {"filename": info.filename}
+        ) from exc
     return out.getvalue()
 
 
@@ -455,16 +477,18 @@ def walk_zip(data: bytes, *, depth: int, budget: _Budget | None, check_member: A
     content); return the archive's content type."""
     budget = budget or _Budget()
     if depth > MAX_DEPTH:
-        raise Refused(f"the archive nests archives more than {MAX_DEPTH} deep")
+        raise Refused(_("the archive nests archives more than %(limit)s deep") % {"limit": MAX_DEPTH})
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise Refused("the archive is damaged or truncated") from exc
+        raise Refused(_("the archive is damaged or truncated")) from exc
     with archive:
         infos = archive.infolist()
         budget.members += len(infos)
         if budget.members > max_members():
-            raise Refused(f"the archive holds more than {max_members()} files, the limit")
+            raise Refused(
+                _("the archive holds more than %(limit)s files, the limit") % {"limit": max_members()}
+            )
         names = {i.filename for i in infos}
         office = next((t for n, t in OFFICE_TYPES.items() if n in names), None)
         if office is None and "mimetype" in names:
@@ -472,11 +496,17 @@ def walk_zip(data: bytes, *, depth: int, budget: _Budget | None, check_member: A
         for info in infos:
             ext = dangerous_extension(info.filename)
             if info.filename.lower().endswith("vbaproject.bin") or (ext and ext in MACRO_EXTENSIONS):
-                raise Refused(f"the file contains macros ({info.filename})")
+                raise Refused(_("the file contains macros (%(filename)s)") % {"filename": info.filename})
             if ext:
-                raise Refused(f"the archive holds an executable program or script ({info.filename})")
+                raise Refused(
+                    _("the archive holds an executable program or script (%(filename)s)")
+                    % {"filename": info.filename}
+                )
             if info.flag_bits & 0x1:
-                raise Refused(f"the archive has an encrypted file ({info.filename}); it cannot be checked")
+                raise Refused(
+                    _("the archive has an encrypted file (%(filename)s); it cannot be checked")
+                    % {"filename": info.filename}
+                )
             if info.is_dir():
                 continue
             content = _read_member(archive, info, budget)
@@ -485,5 +515,7 @@ def walk_zip(data: bytes, *, depth: int, budget: _Budget | None, check_member: A
             try:
                 check_member(info.filename, content, depth + 1, budget)
             except Refused as exc:
-                raise Refused(f"{info.filename} in the archive: {exc}") from exc
+                raise Refused(
+                    _("%(filename)s in the archive: %(exc)s") % {"filename": info.filename, "exc": exc}
+                ) from exc
     return office or "application/zip"

@@ -24,6 +24,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tcx.exchange import content
 
@@ -124,7 +125,9 @@ def detect_type(data: bytes, *, depth: int = 0, budget: Any = None) -> str:
     head = data[:16]
     for magic, what in _EXECUTABLE:
         if head.startswith(magic):
-            raise AttachmentError(f"the file is {what}; executables and scripts cannot be attached")
+            raise AttachmentError(
+                _("the file is %(what)s; executables and scripts cannot be attached") % {"what": what}
+            )
     try:
         return _parsed_type(data, depth=depth, budget=budget)
     except content.Refused as exc:
@@ -143,20 +146,21 @@ def _parsed_type(data: bytes, *, depth: int, budget: Any) -> str:
     archive = content.other_archive(data)
     if archive:
         raise content.Refused(
-            f"the file is {archive}; only zip archives can be looked into, so it cannot be attached"
+            _("the file is %(archive)s; only zip archives can be looked into, so it cannot be attached")
+            % {"archive": archive}
         )
     if head.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
-            raise content.Refused("the PDF is truncated (no end-of-file marker)")
+            raise content.Refused(_("the PDF is truncated (no end-of-file marker)"))
         content.check_pdf(data)
         return "application/pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         if b"IEND" not in data[-16:]:
-            raise content.Refused("the PNG image is truncated")
+            raise content.Refused(_("the PNG image is truncated"))
         return "image/png"
     if head.startswith(b"\xff\xd8\xff"):
         if not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-            raise content.Refused("the JPEG image is truncated")
+            raise content.Refused(_("the JPEG image is truncated"))
         return "image/jpeg"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
@@ -164,14 +168,14 @@ def _parsed_type(data: bytes, *, depth: int, budget: Any) -> str:
         return content.walk_zip(data, depth=depth, budget=budget, check_member=_check_member)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if re.search(rb"_VBA_PROJECT|V\x00B\x00A\x00|Macros", data):
-            raise content.Refused("the Office document contains macros")
+            raise content.Refused(_("the Office document contains macros"))
         return "application/x-ole-storage"
     text = content.decode_text(data)
     if text is not None:
         try:
             content.check_markup(text)
         except content.Refused as exc:
-            raise content.Refused(f"the file contains {exc}") from exc
+            raise content.Refused(_("the file contains %(exc)s") % {"exc": exc}) from exc
         return "text/plain"
     return "application/octet-stream"
 
@@ -180,22 +184,30 @@ def inspect(name: str, data: bytes, *, declared_sha256: str = "") -> tuple[str, 
     """Check one file; return its SHA-256 and content type, or raise AttachmentError."""
     label = clean_name(name)
     if not data:
-        raise AttachmentError(f"“{label}” is empty")
+        raise AttachmentError(_("“%(label)s” is empty") % {"label": label})
     limit = max_bytes()
     if len(data) > limit:
-        raise AttachmentError(f"“{label}” is {len(data)} bytes; an attachment may be at most {limit} bytes")
+        raise AttachmentError(
+            _("“%(label)s” is %(size)s bytes; an attachment may be at most %(limit)s bytes")
+            % {"label": label, "size": len(data), "limit": limit}
+        )
     sha256 = hashlib.sha256(data).hexdigest()
     if declared_sha256 and declared_sha256.lower() != sha256:
-        raise AttachmentError(f"“{label}” arrived incomplete or altered: its SHA-256 does not match")
+        raise AttachmentError(
+            _("“%(label)s” arrived incomplete or altered: its SHA-256 does not match") % {"label": label}
+        )
     try:
         content_type = detect_type(data)
     except AttachmentError as exc:
-        raise AttachmentError(f"“{label}”: {exc}") from exc
+        raise AttachmentError(_("“%(label)s”: %(exc)s") % {"label": label, "exc": exc}) from exc
     ext = content.dangerous_extension(name)
     if ext:
         raise AttachmentError(
-            f"“{label}”: .{ext} files (programs, scripts, shortcuts, disc images, macro-enabled "
-            "documents) cannot be attached, whatever they hold"
+            _(
+                "“%(label)s”: .%(ext)s files (programs, scripts, shortcuts, disc images, "
+                "macro-enabled documents) cannot be attached, whatever they hold"
+            )
+            % {"label": label, "ext": ext}
         )
     return sha256, content_type
 
@@ -213,7 +225,7 @@ def read(storage_name: str, key_id: str) -> bytes:
     try:
         return _fernet(key_id).decrypt((_folder() / storage_name).read_bytes())
     except (InvalidToken, KeyError, FileNotFoundError) as exc:
-        raise AttachmentError("the stored file cannot be read (missing file or key)") from exc
+        raise AttachmentError(_("the stored file cannot be read (missing file or key)")) from exc
 
 
 def remove(storage_name: str) -> None:

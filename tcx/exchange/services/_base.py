@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tcx.exchange.models import (
     STATUS_ORDER,
@@ -44,7 +45,7 @@ def check_no_nul(errors: dict[str, str], **texts: Any) -> None:
     for field, value in texts.items():
         values = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(v, str) and "\x00" in v for v in values):
-            errors[field] = "contains a NUL character (\\x00); text may not contain NUL characters"
+            errors[field] = gettext("contains a NUL character (\\x00); text may not contain NUL characters")
 
 
 def policy_texts(policy: Any) -> dict[str, Any]:

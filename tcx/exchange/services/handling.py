@@ -235,7 +235,12 @@ def exchange_forward(
     if reached.pk == exchange.owner_id or exchange.participants.filter(organisation=reached).exists():
         raise ExchangeError({"organisation": f"{target.name} already takes part in this exchange"})
     if exchange.forwards.filter(organisation=target, status=ForwardStatus.PENDING).exists():
-        raise ExchangeError({"organisation": f"a forward to {target.name} already waits for its providers"})
+        raise ExchangeError(
+            {
+                "organisation": _("a forward to %(name)s already waits for its providers")
+                % {"name": target.name}
+            }
+        )
     if target.is_partner and not exchange.legal_basis:
         raise ExchangeError(
             {"organisation": "a dialogue-partner agency can only receive an exchange that has a legal basis"}

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
@@ -97,7 +98,7 @@ def _store_files(uploads: list[Upload], errors: dict[str, str]) -> list[tuple[Up
     problems = []
     for upload in uploads:
         if "\x00" in upload.name or "\x00" in upload.sha256:
-            problems.append("a file name contains a NUL character (\\x00); rename the file")
+            problems.append(gettext("a file name contains a NUL character (\\x00); rename the file"))
             continue
         try:
             sha256, content_type = storage.inspect(upload.name, upload.data, declared_sha256=upload.sha256)
@@ -374,10 +375,10 @@ def _reply(
         # to one outside the thread.
         outside = sorted(chosen - set(audience))
         if outside:
-            errors["audience_organisations"] = (
-                f"organisation(s) {outside} do not take part in this exchange: a reply goes only to "
+            errors["audience_organisations"] = gettext(
+                "organisation(s) %(ids)s do not take part in this exchange: a reply goes only to "
                 "organisations of the thread"
-            )
+            ) % {"ids": outside}
         audience = [o for o in audience if o in chosen]
     try:
         validated = rules.validate_policy(

@@ -5,6 +5,7 @@ parsed in any Unicode encoding (issue 12, finding 8)."""
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 import zlib
@@ -94,6 +95,15 @@ HOSTILE = {
         "report.pdf",
         _pdf(_objstm(b"<</S/Launch>>", dictionary=b"/T#79pe/Obj#53tm/N 1/First 4/Filter/Fl#61teDecode")),
         "launch",
+    ),
+    "pdf JavaScript in an ASCII85 and Flate object stream": (
+        "report.pdf",
+        _pdf(
+            b"<</Type/ObjStm/N 1/First 4/Filter[/ASCII85Decode/FlateDecode]>>\nstream\n"
+            + base64.a85encode(zlib.compress(b"3 0 <</S/JavaScript>>"))
+            + b"~>\nendstream"
+        ),
+        "JavaScript",
     ),
     "pdf object stream that cannot be decoded": (
         "report.pdf",
