@@ -313,10 +313,7 @@ def forward_decide(
         raise NotFound("not found")
     mine = forward.consents.filter(organisation_id=actor.organisation_id, status=ForwardStatus.PENDING)
     if forward.status != ForwardStatus.PENDING or not mine.exists():
-        if forward.consents.filter(organisation_id=actor.organisation_id).exists():
-            raise ExchangeError(
-                {"forward": _("this forward request no longer waits for your agency's decision")}
-            )
+        # Nothing of the actor's agency waits (decided, never asked, or the request is over).
         raise NotFound("not found")
     decided = list(mine.values_list("message_id", flat=True))
     mine.update(

@@ -103,3 +103,61 @@ def test_a_declined_message_stays_invisible_to_the_new_agency(world):
     seen = _everything_cambodia_reads(sign_in(Client(), c_officer), exchange)
     assert RED_TEXT not in seen
     assert "Who holds wallet 0x5a1f?" in seen
+
+
+def test_the_request_shows_to_the_owner_of_the_withheld_message_on_its_page_and_api(world):
+    exchange, red = _thread_with_red_reply(world)
+    c_officer = _cambodian(world)
+    forward = services.exchange_forward(
+        actor=world.users["a_officer"], exchange=exchange, organisation_id=world.agency_c.pk
+    )
+    requester = sign_in(Client(), world.users["a_officer"])
+    assert requester.get("/api/v1/exchange/forwards").json() == []
+    mine = requester.get(f"/api/v1/exchange/exchanges/{exchange.pk}")
+    assert mine.status_code == 200
+    assert (
+        requester.post(
+            f"/api/v1/exchange/forwards/{forward.pk}/decision", {"approve": True}, "application/json"
+        ).status_code
+        == 404
+    )
+    owner = sign_in(Client(), world.users["b_officer"])
+    listed = owner.get("/api/v1/exchange/forwards").json()
+    assert [(f["id"], f["status"], f["waiting_for"]) for f in listed] == [
+        (forward.pk, "pending", ["Royal Thai Police"])
+    ]
+    page = owner.get("/exchange/forwards/").content.decode()
+    assert exchange.reference in page and "1 message" in page
+    response = owner.post(f"/exchange/forwards/{forward.pk}/decision/", {"decision": "approve"})
+    assert response.status_code == 302
+    red.refresh_from_db()
+    assert red.audience_organisations.filter(pk=world.agency_c.pk).exists()
+    thread = sign_in(Client(), c_officer).get(f"/api/v1/exchange/exchanges/{exchange.pk}").json()
+    assert RED_TEXT in [m["body"] for m in thread["messages"]]
+
+
+def test_a_recipient_forwarding_waits_for_the_threads_owner_before_anything_shows(world):
+    """Thailand asks to forward Viet Nam's H2 thread: Cambodia sees nothing, not even Thailand's
+    own reply, until Viet Nam consents to the exchange itself."""
+    exchange = services.exchange_send(
+        actor=world.users["a_officer"],
+        subject="Vessel IMO 9074729",
+        body="Where is it now?",
+        recipients=[world.agency_b.pk],
+        policy=Policy(tlp="AMBER", handling_codes=["H2"]),
+    )
+    services.message_reply(
+        actor=world.users["b_officer"], exchange=exchange, body="Off Songkhla", policy=Policy()
+    )
+    c_officer = _cambodian(world)
+    forward = services.exchange_forward(
+        actor=world.users["b_officer"], exchange=exchange, organisation_id=world.agency_c.pk
+    )
+    client = sign_in(Client(), c_officer)
+    assert client.get(f"/api/v1/exchange/exchanges/{exchange.pk}").status_code == 404
+    assert client.get("/api/v1/exchange/exchanges?box=all").json()["items"] == []
+    with pytest.raises(NotFound):
+        services.forward_decide(actor=world.users["b_supervisor"], forward=forward, approve=True)
+    services.forward_decide(actor=world.users["a_supervisor"], forward=forward, approve=True)
+    bodies = [m["body"] for m in client.get(f"/api/v1/exchange/exchanges/{exchange.pk}").json()["messages"]]
+    assert bodies == ["Where is it now?", "Off Songkhla"]
