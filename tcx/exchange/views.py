@@ -141,6 +141,14 @@ def compose_view(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/compose.html", {"form": form})
 
 
+def _reply_organisations(actor: Any, exchange: Exchange) -> list[Any]:
+    """The organisations of the thread a reply may go to (all but the actor's own)."""
+    organisations = [exchange.owner] + [
+        p.organisation for p in selectors.participants_of(actor=actor, exchange=exchange)
+    ]
+    return [o for o in organisations if o.pk != actor.organisation_id]
+
+
 def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dict[str, Any]:
     participation = selectors.my_participation(actor=actor, exchange=exchange)
     is_sender = exchange.owner_id == actor.organisation_id
@@ -157,7 +165,7 @@ def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dic
         "can_assign": participation is not None and is_open,
         "can_close": (is_sender or participation is not None) and is_open,
         "can_reply": is_open,
-        "reply_form": ReplyForm(),
+        "reply_form": ReplyForm(organisations=_reply_organisations(actor, exchange)),
         "assign_form": AssignForm(
             initial={"assignee": participation.assigned_to_id if participation else None},
             colleagues=selectors.colleagues(organisation_id=actor.organisation_id),
@@ -186,7 +194,7 @@ def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
 def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     actor = _operational(request)
     exchange = _exchange(actor, exchange_id)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, organisations=_reply_organisations(actor, exchange))
     if form.is_valid():
         try:
             services.message_reply(

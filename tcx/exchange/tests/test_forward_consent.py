@@ -161,3 +161,32 @@ def test_a_recipient_forwarding_waits_for_the_threads_owner_before_anything_show
     services.forward_decide(actor=world.users["a_supervisor"], forward=forward, approve=True)
     bodies = [m["body"] for m in client.get(f"/api/v1/exchange/exchanges/{exchange.pk}").json()["messages"]]
     assert bodies == ["Where is it now?", "Off Songkhla"]
+
+
+def test_a_reply_page_can_go_to_fewer_organisations_of_the_thread(world):
+    exchange = services.exchange_send(
+        actor=world.users["a_officer"],
+        subject="Wallet 0x5a1f owners",
+        body="Who holds wallet 0x5a1f?",
+        recipients=[world.agency_b.pk, world.agency_c.pk],
+    )
+    c_officer = _cambodian(world)
+    thai = sign_in(Client(), world.users["b_officer"])
+    page = thai.get(f"/exchange/{exchange.pk}/").content.decode()
+    assert 'name="audience"' in page
+    response = thai.post(
+        f"/exchange/{exchange.pk}/reply/",
+        {"body": RED_TEXT, "tlp": "RED", "handling_codes": ["H2"], "audience": [world.agency_a.pk]},
+    )
+    assert response.status_code == 302
+    cambodia = sign_in(Client(), c_officer).get(f"/api/v1/exchange/exchanges/{exchange.pk}").json()
+    assert [m["body"] for m in cambodia["messages"]] == ["Who holds wallet 0x5a1f?"]
+    viet_nam = sign_in(Client(), world.users["a_officer"]).get(f"/api/v1/exchange/exchanges/{exchange.pk}")
+    assert RED_TEXT in viet_nam.content.decode()
+    # An organisation outside the thread is refused, through the API as through the page.
+    response = thai.post(
+        f"/api/v1/exchange/exchanges/{exchange.pk}/messages",
+        {"body": "x", "audience": [world.partner.pk]},
+        "application/json",
+    )
+    assert response.status_code == 422 and "do not take part" in response.content.decode()
