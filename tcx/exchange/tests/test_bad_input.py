@@ -136,3 +136,17 @@ def test_the_services_refuse_nul_and_huge_ids_whatever_calls_them(world):
     with pytest.raises(services.ExchangeError):
         services.exchange_assign(actor=world.users["b_officer"], exchange=exchange, assignee_id=HUGE)
     assert Exchange.objects.count() == 1 and ForwardRequest.objects.count() == 0
+
+
+def test_huge_numbers_in_list_parameters_are_not_a_server_error(world):
+    _thread(world)
+    client = _client(world)
+    for url in (
+        f"/api/v1/exchange/exchanges?offset={HUGE}",
+        f"/api/v1/exchange/exchanges?limit={HUGE}",
+        f"/api/v1/exchange/exchanges?box=all&offset={HUGE}&limit={HUGE}",
+        f"/exchange/?page={HUGE}",
+        f"/exchange/?box=all&cursor={HUGE}&priority={HUGE}&status=x&country=%00",
+        "/exchange/?q=a%00b&crime_area=%00",
+    ):
+        assert client.get(url).status_code < 500, url
