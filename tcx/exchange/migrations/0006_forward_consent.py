@@ -127,4 +127,65 @@ def consents_for_pending_forwards(apps, schema_editor):
             )
 
 
+FORWARDABLE_BY_OTHERS = ("CLEAR", "GREEN", "AMBER")
+
+
+def consents_for_approved_forwards(apps, schema_editor):
+    """A forward approved before this migration gave the new organisation every message of the
+    thread on the exchange owner's word alone. Its consents are written down; a message whose
+    owner never agreed (neither the requester's nor the decider's agency, and its handling needs
+    the owner's permission: H2, TLP:RED or AMBER+STRICT) is taken back from the new organisation
+    and waits for its owner again, the forward with it."""
+    ForwardRequest = apps.get_model("exchange", "ForwardRequest")
+    ForwardConsent = apps.get_model("exchange", "ForwardConsent")
+    Message = apps.get_model("exchange", "Message")
+    Participant = apps.get_model("exchange", "Participant")
+    approved = ForwardRequest.objects.filter(status="approved").select_related(
+        "exchange", "requested_by", "decided_by"
+    )
+    for forward in approved:
+        if ForwardConsent.objects.filter(forward=forward).exists():
+            continue
+        requester_org = forward.requested_by.organisation_id
+        decider_org = forward.decided_by.organisation_id if forward.decided_by_id else requester_org
+        reached = list(
+            Participant.objects.filter(
+                exchange_id=forward.exchange_id, role="fwd", addressed_to_id=forward.organisation_id
+            ).values_list("organisation_id", flat=True)
+        ) or [forward.organisation_id]
+        ForwardConsent.objects.create(
+            forward=forward,
+            message=None,
+            organisation_id=forward.exchange.owner_id,
+            status="approved",
+            decided_by_id=forward.decided_by_id,
+            decided_at=forward.decided_at,
+        )
+        messages = Message.objects.filter(exchange_id=forward.exchange_id)
+        if forward.decided_at is not None:
+            # Later messages went to the new organisation by their authors' own choice.
+            messages = messages.filter(created_at__lte=forward.decided_at)
+        withheld = False
+        for message in messages:
+            consented = message.owner_id in (requester_org, decider_org) or (
+                "H2" not in (message.handling_codes or [])
+                and message.tlp in (*FORWARDABLE_BY_OTHERS, "CLEAR")
+            )
+            ForwardConsent.objects.create(
+                forward=forward,
+                message=message,
+                organisation_id=message.owner_id,
+                status="approved" if consented else "pending",
+                decided_by_id=forward.decided_by_id if consented else None,
+                decided_at=forward.decided_at if consented else None,
+            )
+            if not consented:
+                message.audience_organisations.remove(*reached)
+                withheld = True
+        if withheld:
+            forward.status = "pending"
+            forward.save(update_fields=["status"])
+
+
 Migration.operations.append(migrations.RunPython(consents_for_pending_forwards, migrations.RunPython.noop))
+Migration.operations.append(migrations.RunPython(consents_for_approved_forwards, migrations.RunPython.noop))
