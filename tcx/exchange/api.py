@@ -7,13 +7,14 @@ import base64
 import binascii
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
@@ -27,14 +28,50 @@ from tcx.policy.rules import NotFound, Policy
 
 router = Router(tags=["exchange"])
 
+# An id the database can hold (a 64-bit signed integer): a larger one is a 422, not a 500.
+Id = Annotated[int, Field(ge=1, le=selectors.MAX_ID)]
 
-class AttachmentIn(StrictInput):
+
+def _nul_fields(value: Any, path: str = "") -> list[str]:
+    """The paths of the strings in ``value`` (keys too) that hold a NUL character."""
+    if isinstance(value, str):
+        return [path or "request"] if "\x00" in value else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and "\x00" in key:
+                found.append(where)
+            found += _nul_fields(item, where)
+    elif isinstance(value, list | tuple):
+        for n, item in enumerate(value):
+            found += _nul_fields(item, f"{path}.{n}" if path else str(n))
+    return found
+
+
+class ExchangeInput(StrictInput):
+    """A request body of the exchange: no text in it may hold a NUL character (PostgreSQL
+    cannot store one, and no real text has one)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_nul(cls, data: Any) -> Any:
+        found = _nul_fields(data)
+        if found:
+            raise ValueError(
+                _("NUL character (\\x00) in %(fields)s: text may not contain NUL characters")
+                % {"fields": ", ".join(found[:5])}
+            )
+        return data
+
+
+class AttachmentIn(ExchangeInput):
     name: str
     content_base64: str
     sha256: str = ""
 
 
-class PolicyIn(StrictInput):
+class PolicyIn(ExchangeInput):
     tlp: str = "AMBER"
     handling_codes: list[str] = []
     handling_h3_text: str = ""
@@ -44,37 +81,39 @@ class PolicyIn(StrictInput):
     review_date: dt.date | None = None
 
 
-class ExchangeIn(StrictInput):
+class ExchangeIn(ExchangeInput):
     subject: str
     body: str
-    recipients: list[int]
-    copy_recipients: list[int] = []
+    recipients: list[Id]
+    copy_recipients: list[Id] = []
     # agency id -> the id of the unit of that agency that should receive it (else: its national
     # contact point)
-    units: dict[int, int] = {}
+    units: dict[Id, Id] = {}
     priority: str = "normal"
     crime_areas: list[str] = []
     policy: PolicyIn = PolicyIn()
     attachments: list[AttachmentIn] = []
-    linked_record_ids: list[int] = []
+    linked_record_ids: list[Id] = []
 
 
-class ReplyIn(StrictInput):
+class ReplyIn(ExchangeInput):
     body: str
     policy: PolicyIn = PolicyIn()
+    # organisations of the thread the reply goes to (default: all of them)
+    audience: list[Id] = []
     attachments: list[AttachmentIn] = []
 
 
-class AssignIn(StrictInput):
-    assignee: int | None
+class AssignIn(ExchangeInput):
+    assignee: Id | None
 
 
-class ForwardIn(StrictInput):
-    organisation: int
+class ForwardIn(ExchangeInput):
+    organisation: Id
     reason: str = ""
 
 
-class ForwardDecisionIn(StrictInput):
+class ForwardDecisionIn(ExchangeInput):
     approve: bool
 
 
@@ -157,6 +196,8 @@ class ForwardOut(Schema):
     requested_by: str
     status: str
     reason: str
+    # the agencies whose consent the forward still waits for (each decides for its own parts)
+    waiting_for: list[str]
 
 
 class MeasureOut(Schema):
@@ -282,6 +323,22 @@ def list_exchanges(
     status: str = "",
     q: str = "",
 ) -> Any:
+    texts = {
+        "box": box,
+        "priority": priority,
+        "crime_area": crime_area,
+        "country": country,
+        "status": status,
+        "q": q,
+    }
+    found = [name for name, value in texts.items() if "\x00" in value]
+    if found:
+        raise ApiProblem(
+            422,
+            _("NUL character (\\x00) in %(fields)s: text may not contain NUL characters")
+            % {"fields": ", ".join(found)},
+            errors=[{"field": name, "message": _("contains a NUL character")} for name in found],
+        )
     filters = selectors.ExchangeFilters(
         box, priority, overdue, crime_area, country, assigned_to_me, status, q
     )
@@ -361,7 +418,7 @@ def reply_exchange(request: HttpRequest, exchange_id: int, payload: ReplyIn) -> 
         actor=request.user,
         exchange=exchange,
         body=payload.body,
-        policy=Policy(**payload.policy.model_dump()),
+        policy=Policy(**payload.policy.model_dump(), audience_organisations=payload.audience),
         attachments=_uploads(payload.attachments),
         request=request,
     )
@@ -416,6 +473,7 @@ def _forward_out(forward: Any) -> dict[str, Any]:
         "requested_by": forward.requested_by.username,
         "status": forward.status,
         "reason": forward.reason,
+        "waiting_for": selectors.forward_waiting_for(forward=forward),
     }
 
 

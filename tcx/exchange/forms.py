@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from tcx.exchange.models import ExchangeStatus, Priority
 from tcx.exchange.services import Upload
@@ -125,7 +127,23 @@ class ComposeForm(PolicyFields):
 
 
 class ReplyForm(PolicyFields):
-    pass
+    audience = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Only to"),
+        help_text=gettext_lazy("leave all unticked to reply to every organisation of the thread"),
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(o.pk, o.name) for o in organisations]
+        self.fields["audience"].choices = choices  # type: ignore[attr-defined]
+
+    def policy(self) -> Policy:
+        return dataclasses.replace(
+            super().policy(), audience_organisations=list(self.cleaned_data["audience"])
+        )
 
 
 class AssignForm(forms.Form):

@@ -199,11 +199,17 @@ class ReadReceipt(models.Model):
 class ForwardStatus(models.TextChoices):
     PENDING = "pending", "Waiting for the provider"
     APPROVED = "approved", "Approved"
+    PARTIAL = "partial", "Approved in part"
     DECLINED = "declined", "Declined"
 
 
 class ForwardRequest(models.Model):
-    """A forward of an exchange to a third organisation; under H2 it waits for the provider."""
+    """A forward of an exchange to a third organisation.
+
+    Each part of the thread (the exchange and every message the requester could see) has its
+    ``ForwardConsent``: what its owner's handling codes let the requester pass on is consented at
+    once; the rest waits for the owner of that part. The new organisation sees the thread once
+    the exchange's owner consented, and of it only the messages whose owners consented."""
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="forwards")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -221,6 +227,35 @@ class ForwardRequest(models.Model):
 
     def __str__(self) -> str:
         return f"forward {self.exchange_id} → {self.organisation_id} ({self.status})"
+
+
+class ForwardConsent(models.Model):
+    """The decision of one part's owner on one forward: ``message`` is None for the exchange
+    itself (its subject and participants), else one message of the thread."""
+
+    forward = models.ForeignKey(ForwardRequest, on_delete=models.CASCADE, related_name="consents")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=ForwardStatus.choices, default=ForwardStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["forward", "message"], name="exchange_forward_consent_once"),
+            models.UniqueConstraint(
+                fields=["forward"],
+                condition=models.Q(message__isnull=True),
+                name="exchange_forward_consent_exchange_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="exchange_consent_waiting")]
+
+    def __str__(self) -> str:
+        return f"consent {self.forward_id}/{self.message_id} by {self.organisation_id} ({self.status})"
 
 
 class Notification(models.Model):

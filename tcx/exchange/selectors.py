@@ -19,6 +19,7 @@ from tcx.exchange.models import (
     Attachment,
     Exchange,
     ExchangeStatus,
+    ForwardConsent,
     ForwardRequest,
     ForwardStatus,
     Message,
@@ -73,8 +74,19 @@ def colleagues(*, organisation_id: int, roles: list[str] | None = None) -> Query
     return users.order_by("last_name", "first_name", "username")
 
 
+# The largest id the database holds (64-bit signed): a larger one cannot exist.
+MAX_ID = 2**63 - 1
+
+
+def _id_or_not_found(value: int, what: str) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"{what} {value} not found")
+    return value
+
+
 def access_exchange(*, actor: Any, exchange_id: int, action: str = rules.Action.VIEW) -> Exchange:
     """The one lookup of an exchange: NotFound if it does not exist or the actor may not see it."""
+    _id_or_not_found(exchange_id, "exchange")
     queryset = Exchange.objects.select_related("owner__country", "sender")
     return rules.access(queryset, actor=actor, pk=exchange_id, action=action)
 
@@ -90,8 +102,14 @@ def thread_messages(*, actor: Any, exchange: Exchange) -> list[Message]:
 
 
 def access_attachment(*, actor: Any, attachment_id: int) -> Attachment:
-    attachment = Attachment.objects.filter(pk=attachment_id).select_related("message").first()
-    if attachment is None or not rules.is_visible(attachment.message, actor):
+    _id_or_not_found(attachment_id, "attachment")
+    attachment = Attachment.objects.filter(pk=attachment_id).select_related("message__exchange").first()
+    # The message and its thread: a message is never reached outside a thread its reader sees.
+    if (
+        attachment is None
+        or not rules.is_visible(attachment.message, actor)
+        or not rules.is_visible(attachment.message.exchange, actor)
+    ):
         raise NotFound(f"attachment {attachment_id} not found")
     return attachment
 
@@ -249,27 +267,56 @@ def my_participation(*, actor: Any, exchange: Exchange) -> Participant | None:
 
 
 def forward_requests_for_provider(*, actor: Any) -> QuerySet[ForwardRequest]:
-    """Forward requests waiting for the actor's agency's decision (its own exchanges)."""
+    """Forward requests waiting for the actor's agency's decision: those where a part of the
+    thread the agency owns (the exchange or one of its messages) waits for its consent. The
+    person who asked never decides their own request."""
     if not rules.sees_operational_data(actor) or actor.role not in rules.EDITOR_ROLES:
         return ForwardRequest.objects.none()
-    return ForwardRequest.objects.filter(
-        exchange__owner_id=actor.organisation_id, status=ForwardStatus.PENDING
-    ).select_related("exchange", "organisation", "requested_by")
+    waiting = ForwardConsent.objects.filter(
+        forward=OuterRef("pk"), organisation_id=actor.organisation_id, status=ForwardStatus.PENDING
+    )
+    return (
+        ForwardRequest.objects.filter(Exists(waiting), status=ForwardStatus.PENDING)
+        .exclude(requested_by=actor)
+        .select_related("exchange", "organisation", "requested_by")
+    )
 
 
 def access_forward(*, actor: Any, forward_id: int) -> ForwardRequest:
+    _id_or_not_found(forward_id, "forward request")
     forward = forward_requests_for_provider(actor=actor).filter(pk=forward_id).first()
-    if forward is None:
+    if forward is None or not rules.is_visible(forward.exchange, actor):
         raise NotFound(f"forward request {forward_id} not found")
     return forward
 
 
 def forwards_of(*, actor: Any, exchange: Exchange) -> list[ForwardRequest]:
-    """The forwards of a thread: all of them for the provider, the actor's own for others."""
-    forwards = exchange.forwards.select_related("organisation", "requested_by")
-    if exchange.owner_id != actor.organisation_id:
-        forwards = forwards.filter(requested_by__organisation_id=actor.organisation_id)
+    """The forwards of a thread the actor's agency asked for or has a part in."""
+    if not rules.is_visible(exchange, actor):
+        return []
+    part = ForwardConsent.objects.filter(forward=OuterRef("pk"), organisation_id=actor.organisation_id)
+    forwards = exchange.forwards.filter(
+        Q(requested_by__organisation_id=actor.organisation_id) | Exists(part)
+    ).select_related("organisation", "requested_by")
     return list(forwards)
+
+
+def forward_parts_waiting(*, actor: Any, forward: ForwardRequest) -> list[Message]:
+    """The actor's agency's messages that a forward asks to pass on (for its decision)."""
+    ids = ForwardConsent.objects.filter(
+        forward=forward, organisation_id=actor.organisation_id, status=ForwardStatus.PENDING
+    ).values_list("message_id", flat=True)
+    return list(Message.objects.filter(pk__in=ids, owner_id=actor.organisation_id))
+
+
+def forward_waiting_for(*, forward: ForwardRequest) -> list[str]:
+    """The names of the agencies whose consent a forward still waits for (no content)."""
+    if forward.status != ForwardStatus.PENDING:
+        return []
+    names = ForwardConsent.objects.filter(forward=forward, status=ForwardStatus.PENDING).values_list(
+        "organisation__name", flat=True
+    )
+    return sorted(set(names))
 
 
 def unread_notification_count(*, actor: Any) -> int:

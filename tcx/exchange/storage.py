@@ -13,18 +13,20 @@ database and the file store: a file store without its key ring cannot be read.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import secrets
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from tcx.exchange import content
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -115,76 +117,65 @@ _EXECUTABLE = (
     (b"\xca\xfe\xba\xbe", "a macOS or Java executable"),
     (b"#!", "a script"),
 )
-_ACTIVE_TEXT = re.compile(
-    rb"<\s*(script|html|iframe|object|embed)\b|<!doctype\s+html|javascript:|\bon(load|error|click)\s*=",
-    re.IGNORECASE,
-)
-_RISKY_MEMBERS = re.compile(
-    r"(\.(exe|dll|scr|com|bat|cmd|ps1|vbs|js|jse|wsf|hta|msi|lnk|jar|sh)$|vbaproject\.bin$)", re.I
-)
 
 
-def _check_zip(data: bytes) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            if archive.testzip() is not None:
-                raise AttachmentError("the archive is damaged or truncated")
-    except zipfile.BadZipFile as exc:
-        raise AttachmentError("the archive is damaged or truncated") from exc
-    risky = [n for n in names if _RISKY_MEMBERS.search(n)]
-    if risky:
-        raise AttachmentError(f"the file contains executable content or macros ({risky[0]})")
-    if "word/document.xml" in names:
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    if "xl/workbook.xml" in names:
-        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    if "ppt/presentation.xml" in names:
-        return "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-    if "mimetype" in names:
-        return "application/vnd.oasis.opendocument"
-    return "application/zip"
-
-
-def detect_type(data: bytes) -> str:
-    """The content type of ``data`` from its bytes; AttachmentError for what must not be sent."""
+def detect_type(data: bytes, *, depth: int = 0, budget: Any = None) -> str:
+    """The content type of ``data`` from its bytes, parsed (``tcx.exchange.content``);
+    AttachmentError, saying why, for what must not be sent."""
     head = data[:16]
     for magic, what in _EXECUTABLE:
         if head.startswith(magic):
-            raise AttachmentError(f"the file is {what}; executables and scripts cannot be attached")
+            raise AttachmentError(
+                _("the file is %(what)s; executables and scripts cannot be attached") % {"what": what}
+            )
+    try:
+        return _parsed_type(data, depth=depth, budget=budget)
+    except content.Refused as exc:
+        raise AttachmentError(str(exc)) from exc
+
+
+def _check_member(name: str, data: bytes, depth: int, budget: Any) -> None:
+    try:
+        detect_type(data, depth=depth, budget=budget)
+    except AttachmentError as exc:
+        raise content.Refused(str(exc)) from exc
+
+
+def _parsed_type(data: bytes, *, depth: int, budget: Any) -> str:
+    head = data[:16]
+    archive = content.other_archive(data)
+    if archive:
+        raise content.Refused(
+            _("the file is %(archive)s; only zip archives can be looked into, so it cannot be attached")
+            % {"archive": archive}
+        )
     if head.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
-            raise AttachmentError("the PDF is truncated (no end-of-file marker)")
-        if re.search(rb"/(JavaScript|JS|Launch|EmbeddedFile)\b", data):
-            raise AttachmentError(
-                "the PDF carries active content (JavaScript, launch actions or embedded files)"
-            )
+            raise content.Refused(_("the PDF is truncated (no end-of-file marker)"))
+        content.check_pdf(data)
         return "application/pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         if b"IEND" not in data[-16:]:
-            raise AttachmentError("the PNG image is truncated")
+            raise content.Refused(_("the PNG image is truncated"))
         return "image/png"
     if head.startswith(b"\xff\xd8\xff"):
         if not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-            raise AttachmentError("the JPEG image is truncated")
+            raise content.Refused(_("the JPEG image is truncated"))
         return "image/jpeg"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
-    if head.startswith(b"PK\x03\x04"):
-        return _check_zip(data)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return content.walk_zip(data, depth=depth, budget=budget, check_member=_check_member)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         if re.search(rb"_VBA_PROJECT|V\x00B\x00A\x00|Macros", data):
-            raise AttachmentError("the Office document contains macros")
+            raise content.Refused(_("the Office document contains macros"))
         return "application/x-ole-storage"
-    sample = data[:65536]
-    if b"\x00" not in sample:
+    text = content.decode_text(data)
+    if text is not None:
         try:
-            sample.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(sample) - 4:  # a cut multi-byte character at the end is fine
-                return "application/octet-stream"
-        if _ACTIVE_TEXT.search(data):
-            raise AttachmentError("the file contains active content (HTML, SVG or script)")
+            content.check_markup(text)
+        except content.Refused as exc:
+            raise content.Refused(_("the file contains %(exc)s") % {"exc": exc}) from exc
         return "text/plain"
     return "application/octet-stream"
 
@@ -193,17 +184,31 @@ def inspect(name: str, data: bytes, *, declared_sha256: str = "") -> tuple[str, 
     """Check one file; return its SHA-256 and content type, or raise AttachmentError."""
     label = clean_name(name)
     if not data:
-        raise AttachmentError(f"“{label}” is empty")
+        raise AttachmentError(_("“%(label)s” is empty") % {"label": label})
     limit = max_bytes()
     if len(data) > limit:
-        raise AttachmentError(f"“{label}” is {len(data)} bytes; an attachment may be at most {limit} bytes")
+        raise AttachmentError(
+            _("“%(label)s” is %(size)s bytes; an attachment may be at most %(limit)s bytes")
+            % {"label": label, "size": len(data), "limit": limit}
+        )
     sha256 = hashlib.sha256(data).hexdigest()
     if declared_sha256 and declared_sha256.lower() != sha256:
-        raise AttachmentError(f"“{label}” arrived incomplete or altered: its SHA-256 does not match")
+        raise AttachmentError(
+            _("“%(label)s” arrived incomplete or altered: its SHA-256 does not match") % {"label": label}
+        )
     try:
         content_type = detect_type(data)
     except AttachmentError as exc:
-        raise AttachmentError(f"“{label}”: {exc}") from exc
+        raise AttachmentError(_("“%(label)s”: %(exc)s") % {"label": label, "exc": exc}) from exc
+    ext = content.dangerous_extension(name)
+    if ext:
+        raise AttachmentError(
+            _(
+                "“%(label)s”: .%(ext)s files (programs, scripts, shortcuts, disc images, "
+                "macro-enabled documents) cannot be attached, whatever they hold"
+            )
+            % {"label": label, "ext": ext}
+        )
     return sha256, content_type
 
 
@@ -220,7 +225,7 @@ def read(storage_name: str, key_id: str) -> bytes:
     try:
         return _fernet(key_id).decrypt((_folder() / storage_name).read_bytes())
     except (InvalidToken, KeyError, FileNotFoundError) as exc:
-        raise AttachmentError("the stored file cannot be read (missing file or key)") from exc
+        raise AttachmentError(_("the stored file cannot be read (missing file or key)")) from exc
 
 
 def remove(storage_name: str) -> None:

@@ -15,6 +15,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tcx.audit import services as audit
@@ -140,6 +141,14 @@ def compose_view(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/compose.html", {"form": form})
 
 
+def _reply_organisations(actor: Any, exchange: Exchange) -> list[Any]:
+    """The organisations of the thread a reply may go to (all but the actor's own)."""
+    organisations = [exchange.owner] + [
+        p.organisation for p in selectors.participants_of(actor=actor, exchange=exchange)
+    ]
+    return [o for o in organisations if o.pk != actor.organisation_id]
+
+
 def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dict[str, Any]:
     participation = selectors.my_participation(actor=actor, exchange=exchange)
     is_sender = exchange.owner_id == actor.organisation_id
@@ -156,7 +165,7 @@ def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dic
         "can_assign": participation is not None and is_open,
         "can_close": (is_sender or participation is not None) and is_open,
         "can_reply": is_open,
-        "reply_form": ReplyForm(),
+        "reply_form": ReplyForm(organisations=_reply_organisations(actor, exchange)),
         "assign_form": AssignForm(
             initial={"assignee": participation.assigned_to_id if participation else None},
             colleagues=selectors.colleagues(organisation_id=actor.organisation_id),
@@ -185,7 +194,7 @@ def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
 def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     actor = _operational(request)
     exchange = _exchange(actor, exchange_id)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, organisations=_reply_organisations(actor, exchange))
     if form.is_valid():
         try:
             services.message_reply(
@@ -274,11 +283,18 @@ def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
         if forward.status == "approved":
-            messages.success(request, f"Forwarded to {forward.organisation.name}.")
+            messages.success(request, _("Forwarded to %(name)s.") % {"name": forward.organisation.name})
         else:
             messages.success(
                 request,
-                "The handling codes need the provider's permission: your forward request was sent to them.",
+                _(
+                    "The handling codes need their providers' permission: your forward request was sent "
+                    "to %(names)s. Each decides for its own messages; until then they stay unseen by %(to)s."
+                )
+                % {
+                    "names": ", ".join(selectors.forward_waiting_for(forward=forward)),
+                    "to": forward.organisation.name,
+                },
             )
     return redirect("exchange:thread", exchange_id=exchange.pk)
 
@@ -301,7 +317,13 @@ def forward_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/forwards.html",
-        {"forwards": list(selectors.forward_requests_for_provider(actor=actor)), "form": DecisionForm()},
+        {
+            "forwards": [
+                (f, selectors.forward_parts_waiting(actor=actor, forward=f))
+                for f in selectors.forward_requests_for_provider(actor=actor)[:200]
+            ],
+            "form": DecisionForm(),
+        },
     )
 
 

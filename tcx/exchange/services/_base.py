@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tcx.exchange.models import (
     STATUS_ORDER,
@@ -36,6 +37,27 @@ class ExchangeError(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+def check_no_nul(errors: dict[str, str], **texts: Any) -> None:
+    """Name every text (a string, or strings in a list) that holds a NUL character: no real
+    text has one, and PostgreSQL cannot store it."""
+    for field, value in texts.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            errors[field] = gettext("contains a NUL character (\\x00); text may not contain NUL characters")
+
+
+def policy_texts(policy: Any) -> dict[str, Any]:
+    """The free-text fields of a sharing policy, for ``check_no_nul``."""
+    return {
+        "tlp": policy.tlp,
+        "handling_codes": list(policy.handling_codes or []),
+        "handling_h3_text": policy.handling_h3_text or "",
+        "evaluation_source": policy.evaluation_source or "",
+        "evaluation_information": policy.evaluation_information or "",
+        "legal_basis": policy.legal_basis or "",
+    }
 
 
 @dataclasses.dataclass

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
@@ -18,6 +19,7 @@ from tcx.exchange import selectors
 from tcx.exchange.models import (
     Exchange,
     ExchangeStatus,
+    ForwardConsent,
     ForwardRequest,
     ForwardStatus,
     Message,
@@ -34,6 +36,7 @@ from tcx.exchange.services._base import (
     _participant,
     _participant_copy,
     _route,
+    check_no_nul,
 )
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
@@ -120,6 +123,10 @@ def exchange_assign(
     """Assign the exchange to a colleague of the actor's agency (None: unassign)."""
     participant = _recipient_check(exchange, actor)
     assignee = None
+    if assignee_id is not None and not 1 <= assignee_id <= selectors.MAX_ID:
+        raise ExchangeError(
+            {"assignee": "choose an active colleague of your agency who handles operational data"}
+        )
     if assignee_id is not None:
         assignee = selectors.colleagues(organisation_id=actor.organisation_id).filter(pk=assignee_id).first()
         if assignee is None or not rules.sees_operational_data(assignee):
@@ -159,21 +166,42 @@ def exchange_close(*, actor: Any, exchange: Exchange, request: HttpRequest | Non
     return exchange
 
 
-def _add_forward_participant(exchange: Exchange, agency: Any) -> None:
-    organisation, routing = _route(agency)
+def _apply_forward(forward: ForwardRequest) -> None:
+    """Give the new organisation what the owners consented to, and nothing else: the thread once
+    the exchange's owner consented, and each message whose own owner consented. The forward's
+    status follows its consents."""
+    exchange = forward.exchange
+    consents = list(forward.consents.select_related("message"))
+    whole = next(c for c in consents if c.message_id is None)
+    statuses = {c.status for c in consents}
+    if whole.status == ForwardStatus.DECLINED:
+        forward.status = ForwardStatus.DECLINED
+    elif ForwardStatus.PENDING in statuses:
+        forward.status = ForwardStatus.PENDING
+    elif ForwardStatus.DECLINED in statuses:
+        forward.status = ForwardStatus.PARTIAL
+    else:
+        forward.status = ForwardStatus.APPROVED
+    if forward.status != ForwardStatus.PENDING and forward.decided_at is None:
+        forward.decided_at = timezone.now()
+    forward.save(update_fields=["status", "decided_at"])
+    if whole.status != ForwardStatus.APPROVED:
+        return
+    organisation, routing = _route(forward.organisation)
     Participant.objects.get_or_create(
         exchange=exchange,
         organisation=organisation,
         defaults={
             "role": ParticipantRole.FORWARDED,
-            "addressed_to": agency,
+            "addressed_to": forward.organisation,
             "routing": routing,
             **_participant_copy(exchange),
         },
     )
     exchange.audience_organisations.add(organisation)
-    for message in exchange.messages.all():
-        message.audience_organisations.add(organisation)
+    for consent in consents:
+        if consent.message is not None and consent.status == ForwardStatus.APPROVED:
+            consent.message.audience_organisations.add(organisation)
 
 
 @transaction.atomic
@@ -185,42 +213,84 @@ def exchange_forward(
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> ForwardRequest:
-    """Forward the thread to a third organisation. Where the handling codes allow it (``can``
-    FORWARD) it happens at once; under H2 (or TLP:RED / AMBER+STRICT) it becomes a request the
-    provider's people approve or decline."""
+    """Ask to forward the thread to a third organisation.
+
+    The request covers the exchange and every message of it the requester can see. A part the
+    owner's handling codes let the requester pass on (``can`` FORWARD: the requester's own
+    agency's parts; others' without H2, TLP:RED or AMBER+STRICT) is consented at once; every other
+    part waits for its owner's people, who decide for their own parts only. Nothing is shown to
+    the new organisation that its owner has not consented to."""
     if not rules.is_visible(exchange, actor) or actor.role not in rules.EDITOR_ROLES | {"partner_liaison"}:
         raise NotFound("not found")
+    nul: dict[str, str] = {}
+    check_no_nul(nul, reason=reason)
+    if nul:
+        raise ExchangeError(nul)
+    if not 1 <= organisation_id <= selectors.MAX_ID:
+        raise ExchangeError({"organisation": f"unknown organisation {organisation_id}"})
     target = org_selectors.organisation_list().filter(pk=organisation_id, is_active=True).first()
     if target is None:
         raise ExchangeError({"organisation": f"unknown organisation {organisation_id}"})
-    reached, _ = _route(target)
+    reached, _routing = _route(target)
     if reached.pk == exchange.owner_id or exchange.participants.filter(organisation=reached).exists():
         raise ExchangeError({"organisation": f"{target.name} already takes part in this exchange"})
+    if exchange.forwards.filter(organisation=target, status=ForwardStatus.PENDING).exists():
+        raise ExchangeError(
+            {
+                "organisation": _("a forward to %(name)s already waits for its providers")
+                % {"name": target.name}
+            }
+        )
     if target.is_partner and not exchange.legal_basis:
         raise ExchangeError(
             {"organisation": "a dialogue-partner agency can only receive an exchange that has a legal basis"}
         )
-    allowed = rules.can(actor, Action.FORWARD, exchange) and all(
-        rules.can(actor, Action.FORWARD, m) for m in exchange.messages.all()
-    )
+    now = timezone.now()
     forward = ForwardRequest.objects.create(
         exchange=exchange, requested_by=actor, organisation=target, reason=reason[:500]
     )
-    if allowed:
-        forward.status = ForwardStatus.APPROVED
+    parts: list[tuple[Message | None, Any]] = [(None, exchange)]
+    parts += [(m, m) for m in selectors.thread_messages(actor=actor, exchange=exchange)]
+    consents = []
+    for message, part in parts:
+        allowed = rules.can(actor, Action.FORWARD, part)
+        consents.append(
+            ForwardConsent(
+                forward=forward,
+                message=message,
+                organisation_id=part.owner_id,
+                status=ForwardStatus.APPROVED if allowed else ForwardStatus.PENDING,
+                decided_by=actor if allowed else None,
+                decided_at=now if allowed else None,
+            )
+        )
+    ForwardConsent.objects.bulk_create(consents)
+    if all(c.status == ForwardStatus.APPROVED for c in consents):
         forward.decided_by = actor
-        forward.decided_at = timezone.now()
-        forward.save(update_fields=["status", "decided_by", "decided_at"])
-        _add_forward_participant(exchange, target)
-        action = AuditAction.EXCHANGE_FORWARDED
-    else:
-        action = AuditAction.EXCHANGE_FORWARD_REQUESTED
+        forward.save(update_fields=["decided_by"])
+    _apply_forward(forward)
+    waiting = sorted({c.organisation_id for c in consents if c.status == ForwardStatus.PENDING})
+    for organisation_id_ in waiting:
+        _notify(
+            list(selectors.colleagues(organisation_id=organisation_id_, roles=sorted(rules.EDITOR_ROLES))),
+            exchange,
+            f"forward-{forward.pk}",
+            _("%(reference)s: %(org)s asks to forward your part of the thread to %(to)s")
+            % {"reference": exchange.reference, "org": actor.organisation.name, "to": target.name},
+        )
     audit.record(
         actor=actor,
-        action=action,
+        action=AuditAction.EXCHANGE_FORWARDED
+        if forward.status == ForwardStatus.APPROVED
+        else AuditAction.EXCHANGE_FORWARD_REQUESTED,
         target=exchange,
         request=request,
-        data={"to": target.pk, "forward": forward.pk},
+        data={
+            "to": target.pk,
+            "forward": forward.pk,
+            "forwarded_messages": [c.message_id for c in consents if c.message_id and c.status == "approved"],
+            "waiting_for": waiting,
+        },
     )
     return forward
 
@@ -229,24 +299,44 @@ def exchange_forward(
 def forward_decide(
     *, actor: Any, forward: ForwardRequest, approve: bool, request: HttpRequest | None = None
 ) -> ForwardRequest:
-    """The provider (the exchange's owner) approves or declines a forward under H2."""
+    """The owner of parts of the thread approves or declines forwarding its own parts.
+
+    Only an editor of an agency whose parts wait decides, and only for those parts; the person
+    who asked for the forward never decides it."""
+    forward = ForwardRequest.objects.select_for_update().get(pk=forward.pk)
     exchange = forward.exchange
-    if not rules.can(actor, Action.SHARE, exchange):
+    if (
+        not rules.is_visible(exchange, actor)
+        or actor.role not in rules.EDITOR_ROLES
+        or actor.pk == forward.requested_by_id
+    ):
         raise NotFound("not found")
-    if forward.status != ForwardStatus.PENDING:
-        raise ExchangeError({"forward": "this forward request has already been decided"})
-    forward.status = ForwardStatus.APPROVED if approve else ForwardStatus.DECLINED
+    mine = forward.consents.filter(organisation_id=actor.organisation_id, status=ForwardStatus.PENDING)
+    if forward.status != ForwardStatus.PENDING or not mine.exists():
+        # Nothing of the actor's agency waits (decided, never asked, or the request is over).
+        raise NotFound("not found")
+    decided = list(mine.values_list("message_id", flat=True))
+    mine.update(
+        status=ForwardStatus.APPROVED if approve else ForwardStatus.DECLINED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
     forward.decided_by = actor
-    forward.decided_at = timezone.now()
-    forward.save(update_fields=["status", "decided_by", "decided_at"])
-    if approve:
-        _add_forward_participant(exchange, forward.organisation)
+    forward.save(update_fields=["decided_by"])
+    _apply_forward(forward)
     audit.record(
         actor=actor,
         action=AuditAction.EXCHANGE_FORWARD_DECIDED,
         target=exchange,
         request=request,
-        data={"forward": forward.pk, "approved": approve, "to": forward.organisation_id},
+        data={
+            "forward": forward.pk,
+            "approved": approve,
+            "to": forward.organisation_id,
+            "exchange_part": None in decided,
+            "messages": [m for m in decided if m is not None],
+            "status": forward.status,
+        },
     )
     return forward
 

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
-from tcx.exchange import storage
+from tcx.exchange import selectors, storage
 from tcx.exchange.models import (
     Attachment,
     Exchange,
@@ -32,8 +33,10 @@ from tcx.exchange.services._base import (
     _participant_copy,
     _route,
     _thread_audience,
+    check_no_nul,
     deadline_for,
     next_reference,
+    policy_texts,
 )
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
@@ -45,8 +48,13 @@ def _sender_check(actor: Any) -> None:
         raise NotFound("not found")
 
 
+def _storable(ids: Any) -> list[int]:
+    """The ids among ``ids`` that the database can hold (64-bit): no larger one exists."""
+    return [i for i in ids if isinstance(i, int) and 1 <= i <= selectors.MAX_ID]
+
+
 def _recipients(ids: list[int], field: str, errors: dict[str, str]) -> list[Any]:
-    orgs = list(org_selectors.organisation_list().filter(pk__in=ids, is_active=True))
+    orgs = list(org_selectors.organisation_list().filter(pk__in=_storable(ids), is_active=True))
     missing = set(ids) - {o.pk for o in orgs}
     if missing:
         errors[field] = f"unknown recipient organisation(s): {sorted(missing)}"
@@ -60,7 +68,9 @@ def _routes(agencies: list[Any], units: dict[int, int], errors: dict[str, str]) 
     if strays:
         errors["units"] = f"a unit is named for organisation(s) that are not recipients: {strays}"
         return {}
-    unit_list = org_selectors.organisation_list().filter(pk__in=set(units.values()), parent__isnull=False)
+    unit_list = org_selectors.organisation_list().filter(
+        pk__in=_storable(set(units.values())), parent__isnull=False
+    )
     named = {o.pk: o for o in unit_list} if units else {}
     wrong = [
         f"{unit_id} is not a unit of {by_id[agency_id].name}"
@@ -87,6 +97,9 @@ def _store_files(uploads: list[Upload], errors: dict[str, str]) -> list[tuple[Up
     checked = []
     problems = []
     for upload in uploads:
+        if "\x00" in upload.name or "\x00" in upload.sha256:
+            problems.append(gettext("a file name contains a NUL character (\\x00); rename the file"))
+            continue
         try:
             sha256, content_type = storage.inspect(upload.name, upload.data, declared_sha256=upload.sha256)
         except storage.AttachmentError as exc:
@@ -128,7 +141,9 @@ def _check_linked_records(actor: Any, ids: list[int], errors: dict[str, str]) ->
         return []
     from tcx.records import selectors as record_selectors
 
-    seen = set(record_selectors.record_list(actor=actor).filter(pk__in=ids).values_list("pk", flat=True))
+    seen = set(
+        record_selectors.record_list(actor=actor).filter(pk__in=_storable(ids)).values_list("pk", flat=True)
+    )
     missing = [i for i in ids if i not in seen]
     if missing:
         # "not found" for a record the sender may not see as for one that does not exist.
@@ -214,6 +229,11 @@ def _send(
     request: HttpRequest | None,
 ) -> Exchange:
     errors: dict[str, str] = {}
+    check_no_nul(
+        errors, subject=subject, body=body, priority=priority, crime_areas=crime_areas, **policy_texts(policy)
+    )
+    if errors:
+        raise ExchangeError(errors)
     subject = (subject or "").strip()
     if not subject:
         errors["subject"] = "give the exchange a subject"
@@ -310,7 +330,8 @@ def message_reply(
 ) -> Message:
     """Reply in a thread; a reply from a recipient agency answers the request.
 
-    The reply goes to every organisation of the thread (sender and participants)."""
+    The reply goes to every organisation of the thread (sender and participants), or to those of
+    them named in ``policy.audience_organisations``."""
     written: list[str] = []
     try:
         return _reply(
@@ -340,11 +361,25 @@ def _reply(
     if not rules.is_visible(exchange, actor):
         raise NotFound("not found")
     errors: dict[str, str] = {}
+    check_no_nul(errors, body=body, **policy_texts(policy))
+    if errors:
+        raise ExchangeError(errors)
     if exchange.status == ExchangeStatus.CLOSED:
         errors["exchange"] = "the exchange is closed"
     body = _check_body(body, errors)
     checked = _store_files(attachments, errors)
     audience = _thread_audience(exchange, without=actor.organisation_id)
+    chosen = set(policy.audience_organisations)
+    if chosen:
+        # A reply may go to fewer of the thread's organisations ("for Viet Nam only"), never
+        # to one outside the thread.
+        outside = sorted(chosen - set(audience))
+        if outside:
+            errors["audience_organisations"] = gettext(
+                "organisation(s) %(ids)s do not take part in this exchange: a reply goes only to "
+                "organisations of the thread"
+            ) % {"ids": outside}
+        audience = [o for o in audience if o in chosen]
     try:
         validated = rules.validate_policy(
             dataclasses.replace(policy, audience_organisations=audience, audience_groups=[]),

@@ -134,10 +134,10 @@ def test_duplicate_and_non_latin_names_are_kept_apart(world):
 
 def test_type_comes_from_the_bytes_not_the_name(world):
     exchange = _send(
-        world, services.Upload("photo.pdf", PNG), services.Upload("notes.exe", b"plain text notes")
+        world, services.Upload("photo.pdf", PNG), services.Upload("notes.dat", b"plain text notes")
     )
     types = dict(Attachment.objects.filter(message__exchange=exchange).values_list("name", "content_type"))
-    assert types == {"photo.pdf": "image/png", "notes.exe": "text/plain"}
+    assert types == {"photo.pdf": "image/png", "notes.dat": "text/plain"}
 
 
 def test_files_are_encrypted_at_rest_with_a_private_key_ring(world, settings):
