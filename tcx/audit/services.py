@@ -33,6 +33,8 @@ _chain_lock = threading.Lock()
 _PG_LOCK_KEY = 0x7C7A0D17
 EPOCH = AuditAction.AUDIT_CHAIN_KEYED.value
 logger = logging.getLogger("tcx.audit")
+# The hash of the last event this process wrote (its chain is keyed).
+_last_written = ""
 # When this process last asked for a checkpoint (monotonic seconds); None before its first write.
 _last_checkpoint: float | None = None
 
@@ -84,18 +86,18 @@ def _write_epoch(head: AuditEvent | None, key: bytes) -> AuditEvent:
     return epoch
 
 
-def _keyed_head(key: bytes) -> AuditEvent:
-    """The head to extend, after writing the epoch event if the chain is not keyed yet.
+def _keyed_head(key: bytes) -> tuple[int, str]:
+    """The head ``(seq, hash)`` to extend, after writing the epoch event if the chain is not keyed yet.
 
-    A head whose keyed hash is right proves the chain keyed without another query."""
-    head = AuditEvent.objects.order_by("-seq").first()
-    if head is None:
-        return _write_epoch(None, key)
-    if hmac.compare_digest(keyed_hash(head, head.prev_hash, key), head.hash):
+    A head this process wrote is known keyed without another query (a hash names one content
+    under one key; a rolled-back write leaves another head)."""
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    if head is not None and head[1] == _last_written:
         return head
-    if AuditEvent.objects.filter(action=EPOCH).exists():
-        return head  # a keyed chain whose head does not verify: ``verify`` names it
-    return _write_epoch(head, key)
+    if head is None or not AuditEvent.objects.filter(action=EPOCH).exists():
+        epoch = _write_epoch(AuditEvent.objects.order_by("-seq").first(), key)
+        return epoch.seq, epoch.hash
+    return head  # a keyed chain (``verify`` checks that its head is right)
 
 
 def _schedule_checkpoint(seq: int, hash_: str, *, force: bool = False) -> None:
@@ -123,7 +125,7 @@ def _checkpoint_after_commit(seq: int, hash_: str) -> None:
         logger.exception("audit checkpoint of event #%s failed", seq)
 
 
-def ensure_keyed() -> AuditEvent | None:
+def ensure_keyed() -> tuple[int, str]:
     """Key the chain now if it is not (``tcx audit checkpoint`` on a node upgraded with no write since)."""
     with _chain_lock, transaction.atomic():
         if connection.vendor == "postgresql":
@@ -136,11 +138,12 @@ def ensure_keyed() -> AuditEvent | None:
 
 def checkpoint() -> dict[str, Any] | None:
     """Write a signed checkpoint of the head of the chain now; None if the chain is empty."""
-    head = ensure_keyed()
-    key = keys.load_key()
-    if head is None or key is None:
+    if not AuditEvent.objects.exists():
         return None
-    return anchors.write(seq=head.seq, hash=head.hash, key=key)
+    seq, hash_ = ensure_keyed()
+    key = keys.load_key()
+    assert key is not None
+    return anchors.write(seq=seq, hash=hash_, key=key)
 
 
 def client_address(request: HttpRequest | None) -> str:
@@ -167,6 +170,7 @@ def record(
     ``actor`` is a user or None for the system; ``actor_label`` names an unauthenticated actor
     (for example the username given in a failed login).
     """
+    global _last_written
     action = AuditAction(action)  # refuses an action that is not in the registry
     if target is not None:
         target_type = target_type or target._meta.label_lower
@@ -193,9 +197,10 @@ def record(
         key = keys.load_key(create=True)
         assert key is not None
         head = _keyed_head(key)
-        event.seq, event.prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
+        event.seq, event.prev_hash = head[0] + 1, head[1]
         event.hash = keyed_hash(event, event.prev_hash, key)
         event.save(force_insert=True)
+        _last_written = event.hash
     _schedule_checkpoint(event.seq, event.hash)
     return event
 
