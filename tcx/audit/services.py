@@ -305,7 +305,8 @@ def verify(*, progress: Any = None) -> VerifyResult:
         return broken(
             result.checked + 1,
             f"the chain ends at event #{result.checked} but a signed checkpoint of {newest['time']} "
-            f"vouches for event #{newest['seq']}: events #{result.checked + 1} to #{newest['seq']} were removed",
+            f"vouches for event #{newest['seq']}: "
+            f"events #{result.checked + 1} to #{newest['seq']} were removed",
         )
     if not keyed and key is not None and result.checked:
         # The key is made by the first keyed write, with its epoch event: a chain with no epoch
