@@ -4,6 +4,7 @@ events. Each attack below verified on the unkeyed, unanchored chain."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -167,7 +168,7 @@ def test_checkpoints_are_signed_and_reach_the_witnesses(world, settings, tmp_pat
     line = json.loads(local[-1])
     signature = line.pop("signature")
     public = keys.public_key_from_text(line["public_key"])
-    public.verify(__import__("base64").b64decode(signature), anchors._signed_bytes(line))
+    public.verify(base64.b64decode(signature), anchors._signed_bytes(line))
     # A forged line (a bigger seq, no valid signature) is reported and ignored, not trusted.
     forged = dict(json.loads(local[-1]), seq=head.seq + 50)
     with anchors.checkpoint_path().open("a") as handle:

@@ -68,8 +68,10 @@ class Command(BaseCommand):
             parts.append(f"keyed from event #{result.keyed_from}")
         if result.anchored_to:
             parts.append(
-                f"{result.checkpoints} signed checkpoints matched, "
-                f"the newest at event #{result.anchored_to}; "
-                f"{result.unanchored} newer events were not anchored yet (now they are)"
+                f"{result.checkpoints} signed checkpoints matched, the newest at event #{result.anchored_to}"
+            )
+        if result.unanchored:
+            parts.append(
+                f"{result.unanchored} newer events were not anchored yet (a checkpoint now anchors them)"
             )
         self.stdout.write(self.style.SUCCESS("; ".join(parts)))
