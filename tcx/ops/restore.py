@@ -87,6 +87,8 @@ def _check_manifest(manifest: Any) -> dict[str, dict[str, Any]]:
         listed[name] = entry
     if archive.KEYS not in listed:
         raise BackupError("the backup holds no keys")
+    if listed[archive.KEYS]["size"] > archive.MAX_KEYS_BYTES:
+        raise BackupError(f"the encrypted keys are larger than {archive.MAX_KEYS_BYTES:,} bytes")
     return listed
 
 
@@ -271,7 +273,7 @@ def restore(
 
             say("[3/4] opening the keys and restoring the database")
             bundle = archive.decrypt_keys(
-                (work / "keys.enc").read_bytes()[: archive.MAX_KEYS_BYTES + 64],
+                (work / "keys.enc").read_bytes(),
                 derived,
                 str(manifest["backup_id"]),
             )

@@ -230,3 +230,20 @@ def test_verify_reports_the_anchor_and_writes_one(world, capsys) -> None:
     assert newest is not None and head is not None and newest["seq"] == head.seq
     call_command("audit", "public-key")
     assert capsys.readouterr().out.startswith("ed25519:")
+
+
+def test_a_checkpoint_is_written_at_the_first_write_after_the_interval(
+    world, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """The time schedule: a process that last asked for a checkpoint an hour ago (interval 10
+    minutes) anchors its next event, whatever its number."""
+    _events(world, 2)
+    monkeypatch.setattr(services, "_last_checkpoint", services.time.monotonic() - 3600)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.record(action=AuditAction.REFERENCE_UPDATED)
+    assert event.seq % anchors.every() != 0
+    newest = anchors.read(keys.load_key() or b"").newest
+    assert newest is not None and (newest["seq"], newest["hash"]) == (event.seq, event.hash)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record(action=AuditAction.REFERENCE_UPDATED)  # the next one, within the interval
+    assert anchors.read(keys.load_key() or b"").newest == newest
