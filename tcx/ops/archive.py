@@ -50,6 +50,7 @@ MIN_PASSPHRASE = 12
 # scrypt: about 32 MiB and a tenth of a second to derive; a manifest asking for more is refused.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 MAX_SCRYPT_N, MAX_SCRYPT_R, MAX_SCRYPT_P = 2**20, 16, 4
+MAX_SCRYPT_MEMORY = 256 * 1024 * 1024  # scrypt needs 128 * n * r bytes
 CHUNK = 1024 * 1024
 
 # Key files: their name in the encrypted bundle -> their place under the data directory.
@@ -90,12 +91,11 @@ def derive(passphrase: str, kdf: dict[str, Any]) -> Derived:
         salt = base64.b64decode(kdf["salt"])
     except (KeyError, TypeError, ValueError) as exc:
         raise BackupError("the manifest's key derivation parameters are damaged") from exc
-    if kdf.get("name") != "scrypt" or not (
-        2 <= n <= MAX_SCRYPT_N and 1 <= r <= MAX_SCRYPT_R and 1 <= p <= MAX_SCRYPT_P
-    ):
+    within = 2 <= n <= MAX_SCRYPT_N and 1 <= r <= MAX_SCRYPT_R and 1 <= p <= MAX_SCRYPT_P
+    if kdf.get("name") != "scrypt" or not within or 128 * n * r > MAX_SCRYPT_MEMORY:
         raise BackupError(
             f"the manifest asks for key derivation outside the limits (scrypt n ≤ {MAX_SCRYPT_N}, "
-            f"r ≤ {MAX_SCRYPT_R}, p ≤ {MAX_SCRYPT_P})"
+            f"r ≤ {MAX_SCRYPT_R}, p ≤ {MAX_SCRYPT_P}, at most {MAX_SCRYPT_MEMORY // 2**20} MiB)"
         )
     material = Scrypt(salt=salt, length=64, n=n, r=r, p=p).derive(passphrase.encode())
     return Derived(encryption_key=material[:32], mac_key=material[32:])

@@ -106,6 +106,24 @@ def _placement(name: str, staging: Path, work: Path) -> Path:
     return path
 
 
+def _unpack(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path, bar: Any) -> Any:
+    """Copy one member to ``target`` (a new file, mode 600) in bounded chunks; its SHA-256."""
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    source = tar.extractfile(member)
+    assert source is not None
+    digest, left = hashlib.sha256(), member.size
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+        while left:
+            chunk = source.read(min(archive.CHUNK, left))
+            if not chunk:
+                raise BackupError(f"the archive member {member.name!r} is truncated")
+            digest.update(chunk)
+            out.write(chunk)
+            left -= len(chunk)
+            bar.update(len(chunk))
+    return digest
+
+
 def _postgres_target_is_empty(database_url: str) -> bool:
     """True if the database is absent (then created) or has no table; False if it holds tables."""
     import psycopg
@@ -246,20 +264,12 @@ def restore(
                             f"the manifest says {entry['size']:,}"
                         )
                     seen.add(member.name)
-                    target = _placement(member.name, staging, work)
-                    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                    source = tar.extractfile(member)
-                    assert source is not None
-                    digest, left = hashlib.sha256(), member.size
-                    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-                        while left:
-                            chunk = source.read(min(archive.CHUNK, left))
-                            if not chunk:
-                                raise BackupError(f"the archive member {member.name!r} is truncated")
-                            digest.update(chunk)
-                            out.write(chunk)
-                            left -= len(chunk)
-                            bar.update(len(chunk))
+                    try:
+                        digest = _unpack(tar, member, _placement(member.name, staging, work), bar)
+                    except OSError as exc:
+                        raise BackupError(
+                            f"the archive member {member.name!r} cannot be unpacked: {exc}"
+                        ) from exc
                     if digest.hexdigest() != entry["sha256"]:
                         raise BackupError(
                             f"the archive member {member.name!r} is damaged: its SHA-256 does not match "

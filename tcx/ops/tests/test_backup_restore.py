@@ -248,3 +248,28 @@ def test_backup_refuses_a_short_passphrase_an_existing_file_and_a_transaction(wo
     with pytest.raises(BackupError, match="inside a database transaction"):  # (the test's own)
         backup(output=tmp_path / "c.tar", passphrase=PASSPHRASE, say=_say)
     assert not (tmp_path / "c.tar").exists()
+
+
+def test_a_file_where_a_folder_must_go_and_a_costly_key_derivation_are_refused(tmp_path) -> None:
+    import hashlib
+
+    data = b"x"
+    digest = hashlib.sha256(data).hexdigest()
+    listed = [
+        {"name": archive.SQLITE_MEMBER, "size": 1, "sha256": digest},
+        {"name": "files/a", "size": 1, "sha256": digest},
+        {"name": "files/a/b", "size": 1, "sha256": digest},
+        {"name": archive.KEYS, "size": 1, "sha256": digest},
+    ]
+    members = []
+    for name in ("files/a", "files/a/b"):
+        info = tarfile.TarInfo(name)
+        info.size = 1
+        members.append((info, data))
+    out = tmp_path / "clash.tar"
+    _hostile_archive(out, members, listed)
+    with pytest.raises(BackupError, match="'files/a/b' cannot be unpacked"):
+        restore(archive_path=out, data_dir=tmp_path / "target", passphrase=PASSPHRASE, say=_say)
+    assert not (tmp_path / "target").exists() and _leftovers(tmp_path) == []
+    with pytest.raises(BackupError, match="outside the limits"):
+        archive.derive(PASSPHRASE, dict(archive.new_kdf(), n=2**20, r=16))
