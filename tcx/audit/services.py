@@ -137,7 +137,9 @@ def ensure_keyed() -> tuple[int, str]:
 
 
 def checkpoint() -> dict[str, Any] | None:
-    """Write a signed checkpoint of the head of the chain now; None if the chain is empty."""
+    """Write a signed checkpoint of the head of the chain now; None if the chain is empty.
+
+    Call it outside a transaction (the commands do): it vouches for the head at once."""
     if not AuditEvent.objects.exists():
         return None
     seq, hash_ = ensure_keyed()
