@@ -3,6 +3,15 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_of_this_test(settings):
+    """Each test's audit chain starts again from #1 (its database is rolled back or flushed):
+    its signed checkpoints go to a file of its own, or a later test's chain would not match them."""
+    import uuid
+
+    settings.TCX_AUDIT_CHECKPOINT_FILE = str(settings.DATA_DIR / "audit" / f"{uuid.uuid4().hex}.jsonl")
+
+
 @pytest.fixture
 def world(db):
     """The personas of STYLE.md §10 in agencies A and B, a partner and the Secretariat."""

@@ -40,6 +40,12 @@ class VerifyOut(Schema):
     checked: int
     broken_seq: int | None
     reason: str
+    legacy: int  # events hashed before the chain was keyed
+    keyed_from: int | None  # the epoch event from which every hash is keyed
+    checkpoints: int  # signed checkpoints outside the database that matched
+    anchored_to: int | None  # the newest event a checkpoint vouches for
+    unanchored: int  # events after it
+    warnings: list[str]
 
 
 @router.get("/events", response=list[AuditEventOut], summary="Audit events the caller may read")

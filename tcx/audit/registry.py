@@ -39,6 +39,8 @@ class AuditAction(models.TextChoices):
     # The audit log itself
     AUDIT_VIEWED = "audit.viewed", "read the audit log"
     AUDIT_VERIFIED = "audit.verified", "verified the audit chain"
+    AUDIT_CHAIN_KEYED = "audit.chain_keyed", "began keying the audit chain"
+    AUDIT_BACKUP_CREATED = "audit.backup_created", "made a backup of the node"
     # Operational data (records, messages, roadmap ... register theirs here)
     RECORD_CREATED = "record.created", "created a record"
     RECORD_VIEWED = "record.viewed", "read a record"

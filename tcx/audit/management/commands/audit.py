@@ -5,27 +5,73 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from tcx.audit import services
+from tcx.audit import anchors, keys, services
 from tcx.audit.models import AuditEvent
 from tcx.audit.registry import AuditAction
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `tcx audit verify` checks the whole hash chain."
+    help = (
+        "Audit log tools. `tcx audit verify` checks the whole keyed chain against the signed "
+        "checkpoints; `tcx audit checkpoint` writes a checkpoint of the newest event (run it from "
+        "cron); `tcx audit public-key` prints the key that checks the checkpoints' signatures."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
         sub.add_parser("verify", help="check every link of the chain and name the first broken one")
+        sub.add_parser(
+            "checkpoint", help="write a signed checkpoint of the newest event outside the database"
+        )
+        sub.add_parser("public-key", help="print the Ed25519 public key of the checkpoints (base64)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["subcommand"] == "verify":
-            total = AuditEvent.objects.count()
-            with tqdm(total=total, unit="event", disable=total < 10000 or None) as bar:
-                result = services.verify(progress=bar.update)
-            if not result.ok:
-                raise CommandError(
-                    f"audit chain BROKEN at event #{result.broken_seq}: {result.reason} "
-                    f"({result.checked} events before it verified)"
+        command = options["subcommand"]
+        if command == "verify":
+            self._verify()
+        elif command == "checkpoint":
+            checkpoint = services.checkpoint()
+            if checkpoint is None:
+                self.stdout.write("the audit log is empty: nothing to checkpoint")
+                return
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"checkpoint of event #{checkpoint['seq']} written to {anchors.checkpoint_path()}"
                 )
-            services.record(action=AuditAction.AUDIT_VERIFIED, data={"checked": result.checked})
-            self.stdout.write(self.style.SUCCESS(f"audit chain OK: {result.checked} events verified"))
+            )
+        else:
+            key = keys.load_key()
+            if key is None:
+                raise CommandError(f"this node has no audit key yet ({keys.key_path()})")
+            self.stdout.write(f"ed25519:{keys.public_key_text(key)} (key id {keys.key_id(key)})")
+
+    def _verify(self) -> None:
+        total = AuditEvent.objects.count()
+        with tqdm(total=total, unit="event", disable=total < 10000 or None) as bar:
+            result = services.verify(progress=bar.update)
+        for warning in result.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if not result.ok:
+            raise CommandError(
+                f"audit chain BROKEN at event #{result.broken_seq}: {result.reason} "
+                f"({result.checked} events before it verified)"
+            )
+        services.record(
+            action=AuditAction.AUDIT_VERIFIED,
+            data={"checked": result.checked, "legacy": result.legacy, "checkpoints": result.checkpoints},
+        )
+        services.checkpoint()
+        parts = [f"audit chain OK: {result.checked} events verified"]
+        if result.legacy:
+            parts.append(f"{result.legacy} legacy events hashed before the key (see the warning)")
+        if result.keyed_from:
+            parts.append(f"keyed from event #{result.keyed_from}")
+        if result.anchored_to:
+            parts.append(
+                f"{result.checkpoints} signed checkpoints matched, the newest at event #{result.anchored_to}"
+            )
+        if result.unanchored:
+            parts.append(
+                f"{result.unanchored} newer events were not anchored yet (a checkpoint now anchors them)"
+            )
+        self.stdout.write(self.style.SUCCESS("; ".join(parts)))
