@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tcx.records",
     "tcx.exchange",
     "tcx.roadmap",
+    "tcx.notifications",
     "tcx.web",
 ]
 
