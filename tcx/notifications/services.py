@@ -108,12 +108,10 @@ def _delivery(preference: str, *, urgent: bool, address: str) -> str:
     return EmailDelivery.DIGEST
 
 
-def _check(title: str, body: str, url: str) -> None:
+def _check(title: str, url: str) -> None:
     errors = {}
     if not title.strip():
         errors["title"] = "a notification needs a title"
-    if len(body) > MAX_BODY_CHARS:
-        errors["body"] = f"at most {MAX_BODY_CHARS} characters (this one has {len(body)})"
     if url and (not url.startswith("/") or url.startswith("//") or len(url) > MAX_URL_CHARS):
         errors["url"] = f"a path on this node starting with a single '/', at most {MAX_URL_CHARS} characters"
     if errors:
@@ -140,11 +138,12 @@ def notify(
     e-mailed (e-mails at once go out after the commit). The same kind and target is not repeated to
     the same person within ``TCX_NOTIFICATION_DEDUP_SECONDS`` (default 10 minutes; best effort:
     two concurrent transactions may both notify). ``actor`` (the person who did it) is never told.
-    ``urgent`` None takes the kind's default. See the module docstring: the caller decides what
-    each recipient may be told.
+    ``urgent`` None takes the kind's default; a body longer than 2,000 characters is cut (free
+    text the caller's user wrote must not make the caller's action fail). See the module
+    docstring: the caller decides what each recipient may be told.
     """
     spec = registry.get_kind(kind)
-    _check(title, body, url)
+    _check(title, url)
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
@@ -179,7 +178,7 @@ def notify(
                     target_id=str(target_id)[:64],
                     target_ref=target_ref,
                     title=title.strip()[:MAX_TITLE_CHARS],
-                    body=body,
+                    body=body if len(body) <= MAX_BODY_CHARS else body[: MAX_BODY_CHARS - 1] + "…",
                     url=url,
                     urgent=urgent,
                     created_at=now,

@@ -133,6 +133,13 @@ def test_operational_kinds_never_reach_people_without_operational_data(world):
     }
 
 
+def test_a_long_body_is_cut_not_refused(world):
+    (made,) = services.notify(
+        recipients=[world.users["a_officer"]], kind="testing.routine", title="x", body="é" * 5000
+    )
+    assert len(made.body) == services.MAX_BODY_CHARS and made.body.endswith("…")
+
+
 def test_bad_input_is_named(world):
     with pytest.raises(registry.UnknownKind):
         services.notify(recipients=[world.users["a_officer"]], kind="testing.nope", title="x")
