@@ -7,13 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.exchange import notifications as exchange_notifications
 from tcx.exchange import selectors
 from tcx.exchange.models import (
     Exchange,
@@ -143,6 +143,7 @@ def exchange_assign(
             key=f"assigned-{timezone.now():%Y%m%d%H%M%S%f}",
             defaults={"text": f"{exchange.reference} was assigned to you: {exchange.subject}"[:300]},
         )
+        exchange_notifications.assigned(actor=actor, exchange=exchange, assignee=assignee)
     return participant
 
 
@@ -215,6 +216,7 @@ def exchange_forward(
         action = AuditAction.EXCHANGE_FORWARDED
     else:
         action = AuditAction.EXCHANGE_FORWARD_REQUESTED
+        exchange_notifications.forward_requested(actor=actor, forward=forward)
     audit.record(
         actor=actor,
         action=action,
@@ -306,9 +308,8 @@ def exchange_remind(*, now: dt.datetime | None = None) -> dict[str, int]:
                 if not fresh:
                     continue
                 counts["escalations" if overdue else "reminders"] += 1
-                emails = [u.email for u in fresh if u.email]
-                if emails:
-                    send_mail(f"[TCX] {text}", text, None, emails, fail_silently=True)
+                # in-app and by e-mail per each person's preference (deadlines are urgent)
+                exchange_notifications.deadline(users=fresh, exchange=exchange, overdue=overdue, due=due)
                 audit.record(
                     actor=None,
                     action=AuditAction.EXCHANGE_ESCALATED if overdue else AuditAction.EXCHANGE_REMINDED,
