@@ -15,6 +15,8 @@ from tcx.api.problems import ApiProblem, problem
 from tcx.audit.api import router as audit_router
 from tcx.exchange.api import router as exchange_router
 from tcx.exchange.services import ExchangeError
+from tcx.notifications.api import router as notifications_router
+from tcx.notifications.services import NotificationError
 from tcx.organisations.api import router as organisations_router
 from tcx.organisations.services import ReferenceDataError
 from tcx.policy.rules import NotFound, PolicyError
@@ -106,6 +108,7 @@ FIELD_ERRORS: tuple[type[ValueError], ...] = (
     RecordError,
     ExchangeError,
     RoadmapError,
+    NotificationError,
 )
 
 
@@ -123,3 +126,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/", records_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/roadmap", roadmap_router)
+api.add_router("/notifications", notifications_router)

@@ -85,6 +85,8 @@ class AuditAction(models.TextChoices):
     ROADMAP_NEED_POSTED = "roadmap.need_posted", "posted an equipment need"
     ROADMAP_OFFER_POSTED = "roadmap.offer_posted", "offered equipment"
     ROADMAP_OFFER_UPDATED = "roadmap.offer_updated", "matched or tracked an equipment offer"
+    # --- notifications (tcx/notifications): add its actions below this line ---
+    NOTIFICATION_PREFERENCE_SET = "user.notification_preference", "changed their notification e-mails"
 
 
 SYSTEM_ACTIONS = frozenset(

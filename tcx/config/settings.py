@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tcx.records",
     "tcx.exchange",
     "tcx.roadmap",
+    "tcx.notifications",
     "tcx.web",
 ]
 
@@ -246,6 +247,10 @@ EMAIL_BACKEND = os.environ.get("TCX_EMAIL_BACKEND", "django.core.mail.backends.c
 EMAIL_HOST = os.environ.get("TCX_EMAIL_HOST", "localhost")
 EMAIL_PORT = _int("TCX_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("TCX_EMAIL_FROM", "tcx@localhost")
+# notifications (tcx/notifications): the node's address for links in e-mails, and the e-mail
+# preference of people who never chose one (immediate, digest or none)
+TCX_PUBLIC_URL = os.environ.get("TCX_PUBLIC_URL", "")
+TCX_NOTIFICATION_EMAIL_DEFAULT = os.environ.get("TCX_NOTIFICATION_EMAIL_DEFAULT", "digest")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

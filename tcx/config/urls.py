@@ -10,6 +10,7 @@ urlpatterns = [
     path("records/", include("tcx.records.urls")),
     path("exchange/", include("tcx.exchange.urls")),
     path("roadmap/", include("tcx.roadmap.urls")),
+    path("notifications/", include("tcx.notifications.urls")),
     path("", include("tcx.web.urls")),
 ]
 

@@ -7,17 +7,13 @@ same transaction, and the matching job runs after the commit.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tcx.accounts import selectors as account_selectors
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.matching import Matcher, screen_one
@@ -27,6 +23,7 @@ from tcx.policy import rules
 from tcx.policy.rules import Action, NotFound, Policy
 from tcx.records import index as match_index
 from tcx.records import jobs
+from tcx.records import notifications as records_notifications
 from tcx.records.index import DatabaseIndex, entity_of
 from tcx.records.models import (
     HitDisclosure,
@@ -329,21 +326,7 @@ def match_record(record: Record) -> None:
                 },
             )
             if kind == MatchKind.CROSS_AGENCY:
-                transaction.on_commit(functools.partial(_notify, match))
-
-
-def _notify(match: Match) -> None:
-    """Tell both agencies' supervisors (in-app through the hit inbox; here, by e-mail)."""
-    for record in (match.record_a, match.record_b):
-        recipients = account_selectors.supervisor_emails(organisation_id=record.owner_id)
-        if not recipients:
-            continue
-        subject = "TCX: deconfliction alert" if match.deconfliction else "TCX: a new hit on your records"
-        body = (
-            f"Another agency holds a record that matches your record #{record.pk} "
-            f"({record.schema}, score band {match.band}). Open TCX to see the hit and ask for release."
-        )
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+                records_notifications.hit_found(match=match)
 
 
 @transaction.atomic
@@ -413,6 +396,7 @@ def release_request_create(
         data={"record": held.pk, "priority": priority},
         request=request,
     )
+    records_notifications.release_requested(actor=actor, release=release)
     return release
 
 
@@ -466,6 +450,7 @@ def release_decide(
         data={"status": release.status, "requester": release.requester_id},
         request=request,
     )
+    records_notifications.release_decided(actor=actor, release=release)
     return release
 
 

@@ -27,6 +27,7 @@ ROADMAP_ROLES = frozenset(
 
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "web:home"),
+    NavItem("Notifications", "notifications:list", badge="notifications:badge"),
     NavItem("Records", "records:list", ALL_OPERATIONAL),
     NavItem("Hits", "records:hits", ALL_OPERATIONAL),
     NavItem("Exchange", "exchange:inbox", ALL_OPERATIONAL, badge="exchange:nav_badge"),

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.exchange import notifications as exchange_notifications
 from tcx.exchange import selectors
 from tcx.exchange.models import (
     Exchange,
@@ -150,6 +150,7 @@ def exchange_assign(
             key=f"assigned-{timezone.now():%Y%m%d%H%M%S%f}",
             defaults={"text": f"{exchange.reference} was assigned to you: {exchange.subject}"[:300]},
         )
+        exchange_notifications.assigned(actor=actor, exchange=exchange, assignee=assignee)
     return participant
 
 
@@ -278,6 +279,8 @@ def exchange_forward(
             _("%(reference)s: %(org)s asks to forward your part of the thread to %(to)s")
             % {"reference": exchange.reference, "org": actor.organisation.name, "to": target.name},
         )
+    if waiting:
+        exchange_notifications.forward_requested(actor=actor, forward=forward, organisation_ids=waiting)
     audit.record(
         actor=actor,
         action=AuditAction.EXCHANGE_FORWARDED
@@ -396,9 +399,8 @@ def exchange_remind(*, now: dt.datetime | None = None) -> dict[str, int]:
                 if not fresh:
                     continue
                 counts["escalations" if overdue else "reminders"] += 1
-                emails = [u.email for u in fresh if u.email]
-                if emails:
-                    send_mail(f"[TCX] {text}", text, None, emails, fail_silently=True)
+                # in-app and by e-mail per each person's preference (deadlines are urgent)
+                exchange_notifications.deadline(users=fresh, exchange=exchange, overdue=overdue, due=due)
                 audit.record(
                     actor=None,
                     action=AuditAction.EXCHANGE_ESCALATED if overdue else AuditAction.EXCHANGE_REMINDED,

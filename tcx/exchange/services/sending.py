@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.exchange import notifications as exchange_notifications
 from tcx.exchange import selectors, storage
 from tcx.exchange.models import (
     Attachment,
@@ -315,6 +316,7 @@ def _send(
             "linked_records": linked,
         },
     )
+    exchange_notifications.request_sent(actor=actor, exchange=exchange)
     return exchange
 
 
@@ -407,4 +409,5 @@ def _reply(
         request=request,
         data={"exchange": exchange.pk, "reference": exchange.reference, "answer": is_answer},
     )
+    exchange_notifications.replied(actor=actor, exchange=exchange, message=message)
     return message

@@ -230,7 +230,9 @@ def test_search_by_reference_and_text_and_filters(world):
     assert len(selectors.exchange_list(actor=a, filters=selectors.ExchangeFilters(box="inbox"))) == 0
 
 
-def test_remind_is_idempotent_and_escalates_to_supervisors(world, settings):
+def test_remind_is_idempotent_and_escalates_to_supervisors(
+    world, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     world.users["b_supervisor"].email = "sup@rtp.example"
     world.users["b_supervisor"].save()
@@ -238,11 +240,12 @@ def test_remind_is_idempotent_and_escalates_to_supervisors(world, settings):
     world.users["b_officer"].save()
     exchange = _send(world, copy_recipients=[])
     soon = exchange.deadline_at - dt.timedelta(hours=1)
-    assert services.exchange_remind(now=soon) == {"reminders": 1, "escalations": 0}
-    assert services.exchange_remind(now=soon) == {"reminders": 0, "escalations": 0}
     late = exchange.deadline_at + dt.timedelta(minutes=5)
-    assert services.exchange_remind(now=late) == {"reminders": 0, "escalations": 1}
-    assert services.exchange_remind(now=late) == {"reminders": 0, "escalations": 0}
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails go out after the commit
+        assert services.exchange_remind(now=soon) == {"reminders": 1, "escalations": 0}
+        assert services.exchange_remind(now=soon) == {"reminders": 0, "escalations": 0}
+        assert services.exchange_remind(now=late) == {"reminders": 0, "escalations": 1}
+        assert services.exchange_remind(now=late) == {"reminders": 0, "escalations": 0}
     assert [m.to for m in mail.outbox] == [["officer@rtp.example"], ["sup@rtp.example"]]
     assert Notification.objects.filter(user=world.users["b_supervisor"], key="escalated").count() == 1
     call_command("exchange", "remind")  # the command runs (nothing is due now)

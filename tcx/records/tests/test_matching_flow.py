@@ -7,6 +7,7 @@ from django.core import mail
 
 from tcx.audit import services as audit_services
 from tcx.audit.models import AuditEvent
+from tcx.notifications import services as notification_services
 from tcx.organisations.models import SharingGroup
 from tcx.policy import rules
 from tcx.policy.rules import NotFound, Policy
@@ -80,6 +81,7 @@ def test_hit_across_scripts_then_release(world, run_jobs, settings) -> None:
     assert not hit.is_hit and hit.other == held
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"match.found", "release.requested", "release.decided", "record.created"} <= actions
+    notification_services.digest_send()  # a hit is not urgent: B's supervisor gets it in the digest
     assert any("b.sup@example.org" in m.to for m in mail.outbox)
     assert audit_services.verify().ok
 
