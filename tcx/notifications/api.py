@@ -11,8 +11,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from tcx.api.pagination import LimitOffsetPagination
 from tcx.notifications import selectors, services
 
 router = Router(tags=["notifications"])
