@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, ValidationError
 
+from tcx.api.inputs import refuse_unsafe
 from tcx.api.problems import ApiProblem
 from tcx.api.schemas import StrictInput
 from tcx.audit import services as audit
@@ -338,6 +339,7 @@ def send_exchange_multipart(
         parsed = ExchangeIn.model_validate(json.loads(payload))
     except (json.JSONDecodeError, ValidationError) as exc:
         raise ApiProblem(422, f"the payload field is not a valid request: {exc}") from exc
+    refuse_unsafe({"payload": parsed})
     uploads = [services.Upload(f.name or "attachment", f.read()) for f in files or []]
     return _send(request, parsed, uploads)
 

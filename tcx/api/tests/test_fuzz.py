@@ -1,0 +1,227 @@
+"""Schemathesis over the whole OpenAPI document of /api/v1, as each persona, in process against
+the Django WSGI application and the real test database: no server error, and every response
+documented (status code, content type, body schema).
+
+Bounded: a fixed number of random examples per operation and persona (seeded, so a run repeats),
+plus, for the personas that write in most places, the coverage phase's boundary values of every
+field (the longest strings, the largest integers, ...). By hand, a wider run:
+``TCX_FUZZ_EXAMPLES=50 TCX_FUZZ_SEED=7 TCX_FUZZ_COVERAGE=all pytest tcx/api/tests/test_fuzz.py``
+(coverage ``positive`` by default; ``all`` adds the invalid boundary values; ``none``), and
+``TCX_FUZZ_REPORT=path`` writes what was sent. Run it on PostgreSQL too (NUL bugs show only there)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.config import SchemathesisConfig
+
+from tcx.api.urls import api
+from tcx.testing import World, build_world, sign_in
+
+WRITERS = ("a_officer", "secretariat_officer", "partner_liaison")
+READERS = ("a_supervisor", "operator", "anonymous")
+SESSION_PERSONAS = ("a_supervisor",)
+MAX_EXAMPLES = int(os.environ.get("TCX_FUZZ_EXAMPLES", "4"))
+COVERAGE = os.environ.get("TCX_FUZZ_COVERAGE", "positive")
+# Ids of real objects (filled by the module's world): a fuzzed path id is sometimes one of them.
+KNOWN_IDS: dict[str, list[int | str]] = {}
+
+
+def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
+    if not path_parameters:
+        return st.just(path_parameters)
+    return st.fixed_dictionaries(
+        {name: st.sampled_from([value, *KNOWN_IDS.get(name, [])]) for name, value in path_parameters.items()}
+    )
+
+
+def _schema(*, coverage: bool) -> Any:
+    config = SchemathesisConfig.from_dict(
+        {
+            "seed": int(os.environ.get("TCX_FUZZ_SEED", "2026")),
+            "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {
+                    "enabled": coverage and COVERAGE != "none",
+                    "generation": {"mode": "all" if COVERAGE == "all" else "positive"},
+                },
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": False},
+            },
+            "checks": {
+                "enabled": False,
+                "not_a_server_error": {"enabled": True},
+                "status_code_conformance": {"enabled": True},
+                "content_type_conformance": {"enabled": True},
+                "response_schema_conformance": {"enabled": True},
+                "response_headers_conformance": {"enabled": True},
+            },
+        }
+    )
+    loaded = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=config)
+    loaded.app = WSGIHandler()
+    loaded.hook(flatmap_path_parameters)
+    return loaded
+
+
+deep = _schema(coverage=True)
+wide = _schema(coverage=False)
+
+
+def _seed(world: World) -> dict[str, list[int | str]]:
+    """Objects of every kind the API serves, each visible to some of the personas."""
+    from tcx.exchange import services as exchange_services
+    from tcx.policy.rules import Policy
+    from tcx.records import jobs
+    from tcx.records import services as record_services
+    from tcx.records.models import Match
+    from tcx.roadmap.tests.authz import setup as roadmap_setup
+
+    roadmap_setup(world)
+    held = record_services.record_create(
+        actor=world.users["b_officer"],
+        schema="Person",
+        properties={"name": ["Thaksin Shinawatra"], "birthDate": ["1949"]},
+        policy=Policy(),
+    )
+    mine = record_services.record_create(
+        actor=world.users["a_officer"],
+        schema="Person",
+        properties={"name": ["ทักษิณ ชินวัตร"], "birthDate": ["1949-07-26"]},
+        policy=Policy(),
+    )
+    jobs.run_pending()
+    exchange = exchange_services.exchange_send(
+        actor=world.users["a_officer"],
+        subject="Identify the holders of three phone numbers",
+        body="+84 912 345 678",
+        recipients=[world.agency_b.pk],
+        policy=Policy(),
+    )
+    e = world.extra
+    return {
+        "record_id": [mine.pk, held.pk],
+        "match_id": list(Match.objects.values_list("pk", flat=True)),
+        "exchange_id": [exchange.pk],
+        "meeting_id": [e["plen"], e["jp"]],
+        "decision_id": [e["d_plen"], e["d_jp"]],
+        "line_id": [e["line_vn"], e["line_th"]],
+        "milestone_id": [e["m_vn"]],
+        "programme_id": [e["p_jp"], e["p_au"]],
+        "nomination_id": [e["nomination"]],
+        "offer_id": [e["offer_jp"]],
+        "user_id": [world.users["a_officer"].pk, world.users["b_officer"].pk],
+        "organisation_id": [world.agency_a.pk, world.partner.pk],
+        "slug": ["asean-member-states"],
+        "code": ["TIP"],
+    }
+
+
+def _credentials(world: World, persona: str) -> dict[str, str]:
+    """Request headers that authenticate the persona: an API token, or (for the session
+    personas) the web session after MFA, with its CSRF token."""
+    from tcx.accounts import services as account_services
+
+    if persona == "anonymous":
+        return {}
+    user = world.users[persona]
+    if persona in SESSION_PERSONAS:
+        client = sign_in(Client(), user)
+        csrf = secrets.token_hex(16)
+        return {
+            "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+        }
+    _, secret = account_services.token_create(actor=user, name="fuzz", scope="read_write", expires_in_days=1)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture(scope="module")
+def fuzz_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, dict[str, str]]]:
+    """One world for the whole module (each test still runs in its own rolled-back savepoint),
+    rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        KNOWN_IDS.update(_seed(world))
+        yield {persona: _credentials(world, persona) for persona in WRITERS + READERS}
+        KNOWN_IDS.clear()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """Django's WSGI handler closes "old" connections at each request's start and end; inside a
+    test's transaction that would end it, so (as Django's test client does) the run keeps it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+# Each example's writes stay in the test's savepoint: later examples see them, as a client would.
+FUZZ_SETTINGS = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None
+)
+CALLS: dict[tuple[str, str, int], int] = {}
+
+
+def _on_a_real_object(case: Any) -> None:
+    """The coverage phase varies one part of a request at a time and leaves the path ids to
+    chance (ids of nothing): where it varies the query or the body, aim it at real objects."""
+    phase = case.meta.phase if case.meta else None
+    if phase is None or phase.name != "coverage" or phase.data.parameter_location == "path":
+        return
+    for name in case.path_parameters or {}:
+        known = KNOWN_IDS.get(name)
+        if known:
+            case.path_parameters[name] = known[sum(CALLS.values()) % len(known)]
+
+
+def _call(case: Any, persona: str, headers: dict[str, str]) -> None:
+    _on_a_real_object(case)
+    response = case.call(headers=headers)
+    key = (case.operation.label, persona, response.status_code)
+    CALLS[key] = CALLS.get(key, 0) + 1
+    case.validate_response(response, headers=headers)
+
+
+@pytest.mark.parametrize("persona", WRITERS)
+@deep.parametrize()
+@FUZZ_SETTINGS
+def test_api_conforms_to_its_document_as_a_writer(
+    case: Any, persona: str, fuzz_world: dict[str, dict[str, str]], db: None, keep_connection: None
+) -> None:
+    _call(case, persona, fuzz_world[persona])
+
+
+@pytest.mark.parametrize("persona", READERS)
+@wide.parametrize()
+@FUZZ_SETTINGS
+def test_api_conforms_to_its_document_as_a_reader(
+    case: Any, persona: str, fuzz_world: dict[str, dict[str, str]], db: None, keep_connection: None
+) -> None:
+    _call(case, persona, fuzz_world[persona])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_calls() -> Iterator[None]:
+    """TCX_FUZZ_REPORT=path: write what the run sent (operation, persona, status, requests)."""
+    yield
+    path = os.environ.get("TCX_FUZZ_REPORT")
+    if path:
+        with open(path, "w", encoding="utf-8") as report:
+            json.dump([[*key, count] for key, count in sorted(CALLS.items())], report, indent=0)
