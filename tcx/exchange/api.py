@@ -434,7 +434,18 @@ def decide_forward(request: HttpRequest, forward_id: int, payload: ForwardDecisi
     return _forward_out(forward)
 
 
-@router.get("/attachments/{attachment_id}", summary="Download an attachment (audited)")
+@router.get(
+    "/attachments/{attachment_id}",
+    summary="Download an attachment (audited)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as its content type",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def download_attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     attachment = selectors.access_attachment(actor=request.user, attachment_id=attachment_id)
     try:

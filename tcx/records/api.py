@@ -246,7 +246,19 @@ def import_records(
 
 
 @router.get(
-    "/records/export", summary="Export what you may see (FtM JSON lines or CSV), with policy metadata"
+    "/records/export",
+    summary="Export what you may see (FtM JSON lines or CSV), with policy metadata",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The records, streamed",
+                "content": {
+                    "application/x-ndjson": {"schema": {"type": "string"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
 )
 def export_records(request: HttpRequest, format: str = "jsonl", owned: bool = False) -> Any:
     from tcx.records.exporting import FORMATS

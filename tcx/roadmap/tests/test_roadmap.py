@@ -127,6 +127,13 @@ def _plan(**line: object) -> dict[str, object]:
             "after the line's due_on",
         ),
         ({"colour": "red"}, "components[1].action_lines[0].colour", "unknown field"),
+        # found by fuzzing: each of these wrote nothing but answered 500 (or, on SQLite, stored it)
+        ({"title": "T" * 301}, "components[1].action_lines[0].title", "at most 300 characters"),
+        ({"title": "A\x00line"}, "components[1].action_lines[0].title", "NUL character"),
+        ({"crime_area": ["cybercrime"]}, "components[1].action_lines[0].crime_area", "unknown crime area"),
+        ({"milestones": 3}, "components[1].action_lines[0].milestones", "must be a list"),
+        ({"co_leads": "VN"}, "components[1].action_lines[0].co_leads", "must be a list"),
+        ({"description": {"en": "x"}}, "components[1].action_lines[0].description", "must be text"),
     ],
 )
 def test_a_bad_plan_file_names_the_row_and_field_and_writes_nothing(
