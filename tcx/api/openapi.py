@@ -114,7 +114,9 @@ def document_errors(document: dict[str, Any]) -> dict[str, Any]:
     document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = copy.deepcopy(PROBLEM_SCHEMA)
     for operations in document.get("paths", {}).values():
         for method, operation in operations.items():
-            responses = operation.setdefault("responses", {})
+            # ninja keys the declared answers by int; JSON has string keys only
+            responses = {str(code): answer for code, answer in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status in _codes_for(method, operation):
                 responses.setdefault(str(status), _problem_response(status))
     return document

@@ -241,6 +241,8 @@ def test_the_document_declares_the_limits_the_api_enforces() -> None:
         if p["name"] == "record_id"
     )
     assert record_id["schema"]["maximum"] == MAX_INTEGER
+    export = doc["paths"]["/api/v1/records/export"]["get"]["responses"]["200"]["content"]
+    assert set(export) == {"application/x-ndjson", "text/csv"}
     # a PATCH body's fields are not nullable (unless they may be cleared)
     assert schemas["RecordPatch"]["properties"]["subject_role"] == {"title": "Subject Role", "type": "string"}
     assert {"type": "null"} in schemas["OrganisationPatch"]["properties"]["parent"]["anyOf"]
