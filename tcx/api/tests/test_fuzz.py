@@ -24,7 +24,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 from tcx.api.urls import api
@@ -37,7 +36,7 @@ OTHERS = ("a_supervisor", "a_admin", "operator", "anonymous")
 SESSION_PERSONAS = ("a_supervisor",)
 MAX_EXAMPLES = int(os.environ.get("TCX_FUZZ_EXAMPLES", "4"))
 COVERAGE = os.environ.get("TCX_FUZZ_COVERAGE", "positive")
-# Ids of real objects (filled by the module's world): a fuzzed path id is sometimes one of them.
+# Ids of real objects (filled by the module's world): a fuzzed id is often one of them.
 KNOWN_IDS: dict[str, list[int | str]] = {}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # JSON body fields that name objects -> which of KNOWN_IDS they take
@@ -52,27 +51,6 @@ BODY_IDS = {
     "decision_id": "decision_id",
     "assignee": "user_id",
 }
-
-
-def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
-    if not path_parameters:
-        return st.just(path_parameters)
-    return st.fixed_dictionaries(
-        {name: st.sampled_from([value, *KNOWN_IDS.get(name, [])]) for name, value in path_parameters.items()}
-    )
-
-
-def flatmap_body(context: Any, body: Any) -> Any:
-    """A JSON body's references to other objects (recipients, a need, a link's target ...) are
-    random numbers; half the time, they name real objects instead."""
-    if not isinstance(body, dict) or not BODY_IDS.keys() & body.keys():
-        return st.just(body)
-    real = dict(body)
-    for name in BODY_IDS.keys() & body.keys():
-        ids = KNOWN_IDS.get(BODY_IDS[name], [])
-        if ids:
-            real[name] = list(ids) if isinstance(body[name], list) else ids[0]
-    return st.sampled_from([body, real])
 
 
 def _schema(*, coverage: bool) -> Any:
@@ -96,13 +74,16 @@ def _schema(*, coverage: bool) -> Any:
                 "content_type_conformance": {"enabled": True},
                 "response_schema_conformance": {"enabled": True},
                 "response_headers_conformance": {"enabled": True},
+                # what the document declares invalid (a limit, a type) is refused, not stored
+                "negative_data_rejection": {
+                    "enabled": True,
+                    "expected-statuses": ["400", "401", "403", "404", "413", "415", "422"],
+                },
             },
         }
     )
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=config)
     loaded.app = WSGIHandler()
-    loaded.hook(flatmap_path_parameters)
-    loaded.hook(flatmap_body)
     return loaded
 
 
@@ -218,20 +199,36 @@ FUZZ_SETTINGS = settings(
 CALLS: dict[tuple[str, str, int], int] = {}
 
 
-def _on_a_real_object(case: Any) -> None:
-    """The coverage phase varies one part of a request at a time and leaves the path ids to
-    chance (ids of nothing): where it varies the query or the body, aim it at real objects."""
-    phase = case.meta.phase if case.meta else None
-    if phase is None or phase.name != "coverage" or phase.data.parameter_location == "path":
+def _generated_valid(case: Any, location: str) -> bool:
+    meta = case.meta
+    info = meta.components.get(location) if meta else None
+    if info is None or info.mode != "positive":
+        return False
+    phase = meta.phase
+    return not (phase.name == "coverage" and phase.data.parameter_location == location)
+
+
+def _aim_at_real_objects(case: Any) -> None:
+    """Generated ids name nothing: two requests in three name real objects instead, in the path
+    and in the body's references (recipients, a need, a link's target ...). Only where that part
+    of the request was generated valid: an invalid value stays as the fuzzer made it."""
+    turn = sum(CALLS.values())
+    if turn % 3 == 0:
         return
-    for name in case.path_parameters or {}:
-        known = KNOWN_IDS.get(name)
-        if known:
-            case.path_parameters[name] = known[sum(CALLS.values()) % len(known)]
+    if case.path_parameters and _generated_valid(case, "path"):
+        for name in case.path_parameters:
+            known = KNOWN_IDS.get(name)
+            if known:
+                case.path_parameters[name] = known[turn % len(known)]
+    if isinstance(case.body, dict) and _generated_valid(case, "body"):
+        for name in BODY_IDS.keys() & case.body.keys():
+            ids = KNOWN_IDS.get(BODY_IDS[name], [])
+            if ids:
+                case.body[name] = list(ids) if isinstance(case.body[name], list) else ids[turn % len(ids)]
 
 
 def _call(case: Any, persona: str, headers: dict[str, str]) -> None:
-    _on_a_real_object(case)
+    _aim_at_real_objects(case)
     response = case.call(headers=headers)
     key = (case.operation.label, persona, response.status_code)
     CALLS[key] = CALLS.get(key, 0) + 1

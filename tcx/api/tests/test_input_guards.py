@@ -246,3 +246,10 @@ def test_the_document_declares_the_limits_the_api_enforces() -> None:
     # a PATCH body's fields are not nullable (unless they may be cleared)
     assert schemas["RecordPatch"]["properties"]["subject_role"] == {"title": "Subject Role", "type": "string"}
     assert {"type": "null"} in schemas["OrganisationPatch"]["properties"]["parent"]["anyOf"]
+
+
+def test_a_host_header_of_another_site_is_a_problem_too(world) -> None:
+    """Found by fuzzing (an extra 'Host' header): Django refused it with an HTML page."""
+    response = _client(world, "a_officer").get("/api/v1/me", HTTP_HOST="evil.example")
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 400
