@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import EmailStr
+from pydantic import EmailStr, Field
 
 from tcx.accounts import selectors, services
 from tcx.accounts.models import Role, User
@@ -58,21 +58,21 @@ class UserOut(Schema):
 
 
 class UserIn(StrictInput):
-    username: str
+    username: str = Field(max_length=150)
     password: str
     role: Role
-    first_name: str = ""
-    last_name: str = ""
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
     email: EmailStr | None = None
-    job_title: str = ""
+    job_title: str = Field("", max_length=120)
 
 
 class UserPatch(StrictInput):
     role: Role | None = None
-    first_name: str | None = None
-    last_name: str | None = None
+    first_name: str | None = Field(None, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
     email: EmailStr | None = None
-    job_title: str | None = None
+    job_title: str | None = Field(None, max_length=120)
     is_active: bool | None = None
 
 
@@ -94,7 +94,7 @@ class TokenOut(Schema):
 
 
 class TokenIn(StrictInput):
-    name: str
+    name: str = Field(max_length=100)
     scope: str = "read"
     expires_in_days: int | None = None
 

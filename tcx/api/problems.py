@@ -33,3 +33,28 @@ class ApiProblem(Exception):
         self.detail = detail
         self.extra = extra
         super().__init__(detail)
+
+
+# The body of every error answer, as the OpenAPI document declares it (``tcx.api.openapi``).
+# ``errors`` names each wrong field; some problems add facts (``limit``, ``line``, ``column``).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem: what went wrong, and (errors) each field that is wrong.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "additionalProperties": True,
+}

@@ -7,10 +7,13 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from tcx.accounts.api import router as accounts_router
 from tcx.accounts.services import AccountError, Refused
 from tcx.api.auth import API_AUTH
+from tcx.api.inputs import refuse_unsafe_input
+from tcx.api.openapi import document_errors
 from tcx.api.problems import ApiProblem, problem
 from tcx.audit.api import router as audit_router
 from tcx.exchange.api import router as exchange_router
@@ -25,7 +28,19 @@ from tcx.records.services import RecordError
 from tcx.roadmap.api import router as roadmap_router
 from tcx.roadmap.services import RoadmapError
 
-api = NinjaAPI(
+
+class TcxApi(NinjaAPI):
+    """The API whose OpenAPI document lists the errors every operation can answer."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(document)
+        return document
+
+
+api = TcxApi(
     title="TCX API",
     version="1",
     description=(
@@ -38,12 +53,22 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+# No endpoint ever sees a NUL character or an integer no database binds (tcx.api.inputs).
+api.add_decorator(refuse_unsafe_input)
+
+
+# Where ninja found the value: not part of the field's name as the client knows it.
+LOCATIONS = {"body", "query", "path", "form", "file", "header", "cookie"}
 
 
 def _validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
     errors = []
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        loc = [str(part) for part in error.get("loc", [])]
+        if loc[:2] == ["body", "payload"]:  # a JSON body: ninja names it after the argument
+            loc = loc[2:]
+        elif loc and loc[0] in LOCATIONS:
+            loc = loc[1:]
         field = ".".join(loc)
         message = error.get("msg", "invalid")
         if error.get("type") == "extra_forbidden":

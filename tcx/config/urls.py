@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tcx.web.urls")),
 ]
 
+handler400 = "tcx.web.views.bad_request"
 handler404 = "tcx.web.views.not_found"
 handler403 = "tcx.web.views.not_found"
 handler500 = "tcx.web.views.server_error"

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field, ValidationError, model_validator
 
+from tcx.api.inputs import refuse_unsafe
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
 from tcx.api.schemas import StrictInput
@@ -396,6 +397,7 @@ def send_exchange_multipart(
         parsed = ExchangeIn.model_validate(json.loads(payload))
     except (json.JSONDecodeError, ValidationError) as exc:
         raise ApiProblem(422, f"the payload field is not a valid request: {exc}") from exc
+    refuse_unsafe({"payload": parsed})
     uploads = [services.Upload(f.name or "attachment", f.read()) for f in files or []]
     return _send(request, parsed, uploads)
 
@@ -491,7 +493,18 @@ def decide_forward(request: HttpRequest, forward_id: int, payload: ForwardDecisi
     return _forward_out(forward)
 
 
-@router.get("/attachments/{attachment_id}", summary="Download an attachment (audited)")
+@router.get(
+    "/attachments/{attachment_id}",
+    summary="Download an attachment (audited)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as its content type",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def download_attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     attachment = selectors.access_attachment(actor=request.user, attachment_id=attachment_id)
     try:

@@ -8,10 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import Field
 
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
-from tcx.api.schemas import StrictInput
+from tcx.api.schemas import PatchInput, StrictInput
 from tcx.organisations import selectors, services
 from tcx.organisations.models import OrganisationChangeStatus
 from tcx.policy.rules import NotFound
@@ -112,22 +113,24 @@ def list_crime_areas(request: HttpRequest) -> object:
 
 
 class OrganisationIn(StrictInput):
-    name: str
+    name: str = Field(max_length=200)
     kind: str
     country: str | None = None
-    short_name: str = ""
+    short_name: str = Field("", max_length=40)
     parent: int | None = None
-    sector: str = ""
+    sector: str = Field("", max_length=40)
     is_national_contact_point: bool = False
 
 
-class OrganisationPatch(StrictInput):
-    name: str | None = None
+class OrganisationPatch(PatchInput):
+    nullable = frozenset({"country", "parent"})
+
+    name: str | None = Field(None, max_length=200)
     kind: str | None = None
     country: str | None = None
-    short_name: str | None = None
+    short_name: str | None = Field(None, max_length=40)
     parent: int | None = None
-    sector: str | None = None
+    sector: str | None = Field(None, max_length=40)
     is_national_contact_point: bool | None = None
     is_active: bool | None = None
     unconfirmed: bool | None = None

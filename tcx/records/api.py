@@ -19,7 +19,7 @@ from pydantic import Field
 
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
-from tcx.api.schemas import StrictInput
+from tcx.api.schemas import PatchInput, StrictInput
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.policy import rules
@@ -48,17 +48,17 @@ class RecordIn(StrictInput):
     policy: PolicyIn = PolicyIn()
     crime_areas: list[str] = []
     subject_role: str = ""
-    source_reference: str = ""
-    external_id: str = ""
+    source_reference: str = Field("", max_length=200)
+    external_id: str = Field("", max_length=200)
     hit_disclosure: str = "country"
     operation_target: bool = False
 
 
-class RecordPatch(StrictInput):
+class RecordPatch(PatchInput):
     properties: dict[str, list[str]] | None = None
     crime_areas: list[str] | None = None
     subject_role: str | None = None
-    source_reference: str | None = None
+    source_reference: str | None = Field(None, max_length=200)
     hit_disclosure: str | None = None
     operation_target: bool | None = None
     policy: PolicyIn | None = None
@@ -292,7 +292,19 @@ def import_records(
 
 
 @router.get(
-    "/records/export", summary="Export what you may see (FtM JSON lines or CSV), with policy metadata"
+    "/records/export",
+    summary="Export what you may see (FtM JSON lines or CSV), with policy metadata",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The records, streamed",
+                "content": {
+                    "application/x-ndjson": {"schema": {"type": "string"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
 )
 def export_records(request: HttpRequest, format: str = "jsonl", owned: bool = False) -> Any:
     from tcx.records.exporting import FORMATS

@@ -112,7 +112,74 @@ def update_decision(request: HttpRequest, decision_id: int, payload: DecisionPat
     )
 
 
-@router.post("/plan", response={201: PlanLoaded}, summary="Load a plan file (JSON body; Secretariat)")
+_TEXT = {"type": "string", "maxLength": 300}
+_LINE = {
+    "type": "object",
+    "required": ["code", "title", "due_on"],
+    "properties": {
+        "code": {"type": "string", "maxLength": 60},
+        "title": _TEXT,
+        "description": {"type": "string"},
+        "crime_area": {"type": "string"},
+        "lead": {"type": "string"},
+        "co_leads": {"type": "array", "items": {"type": "string"}},
+        "partners": {"type": "array", "items": {"type": "string"}},
+        "starts_on": {"type": "string", "format": "date"},
+        "due_on": {"type": "string", "format": "date"},
+        "decision": {
+            "type": "object",
+            "properties": {"meeting": {"type": "string"}, "reference": {"type": "string"}},
+        },
+        "milestones": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"title": _TEXT, "due_on": {"type": "string", "format": "date"}},
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+# The plan file's format (README.md of the app; fixtures/plan-2016-2025.json is an example).
+PLAN_FILE = {
+    "type": "object",
+    "required": ["plan", "components"],
+    "properties": {
+        "plan": {
+            "type": "object",
+            "required": ["code", "title", "starts_on", "ends_on"],
+            "properties": {
+                "code": {"type": "string", "maxLength": 60},
+                "title": {"type": "string", "maxLength": 200},
+                "starts_on": {"type": "string", "format": "date"},
+                "ends_on": {"type": "string", "format": "date"},
+            },
+        },
+        "components": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["code", "title"],
+                "properties": {
+                    "code": {"type": "string", "maxLength": 60},
+                    "title": {"type": "string", "maxLength": 200},
+                    "crime_area": {"type": "string"},
+                    "action_lines": {"type": "array", "items": _LINE},
+                },
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+
+
+@router.post(
+    "/plan",
+    response={201: PlanLoaded},
+    summary="Load a plan file (JSON body; Secretariat)",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": PLAN_FILE}}}},
+)
 def load_plan(request: HttpRequest) -> Any:
     if selectors.scope_of(request.user) is None:
         raise ApiProblem(404, "not found")

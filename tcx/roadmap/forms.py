@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from tcx.roadmap.models import LineStatus, MeetingKind, MeetingMode
+from tcx.roadmap.models import MAX_QUANTITY, LineStatus, MeetingKind, MeetingMode
 
 REPORTED = [(s.value, s.label) for s in LineStatus if s not in (LineStatus.DROPPED,)]
 
@@ -23,13 +23,13 @@ class NominationForm(forms.Form):
 class NeedForm(forms.Form):
     title = forms.CharField(max_length=200, label="Equipment needed")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    quantity = forms.IntegerField(min_value=1, initial=1)
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, initial=1)
 
 
 class OfferForm(forms.Form):
     title = forms.CharField(max_length=200, label="Equipment offered")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    quantity = forms.IntegerField(min_value=1, initial=1)
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, initial=1)
 
 
 class DocumentForm(forms.Form):

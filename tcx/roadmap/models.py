@@ -13,6 +13,10 @@ from django.utils import timezone
 
 from tcx.organisations.models import Country, CrimeArea, Organisation
 
+# Limits every write path checks (the services) and the API declares (the schemas).
+MAX_QUANTITY = 1_000_000
+MAX_SEATS_PER_COUNTRY = 100
+
 
 class MeetingKind(models.TextChoices):
     AMMTC = "ammtc", "AMMTC"

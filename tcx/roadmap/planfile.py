@@ -32,12 +32,45 @@ def _date(value: Any, where: str, errors: dict[str, str], *, required: bool = Tr
         return None
 
 
-def _text(row: dict[str, Any], key: str, where: str, errors: dict[str, str]) -> str:
+def _text(row: dict[str, Any], key: str, where: str, errors: dict[str, str], *, max_length: int) -> str:
     value = row.get(key)
     if not isinstance(value, str) or not value.strip():
         errors[f"{where}.{key}"] = "required"
         return ""
+    if len(value.strip()) > max_length:
+        errors[f"{where}.{key}"] = f"at most {max_length} characters"
     return value.strip()
+
+
+def _list(row: dict[str, Any], key: str, where: str, errors: dict[str, str]) -> list[Any]:
+    value = row.get(key, [])
+    if not isinstance(value, list):
+        errors[f"{where}.{key}"] = "must be a list"
+        return []
+    return value
+
+
+def _code(value: Any) -> str:
+    """A code as written in the file (a number or a list is no code of anything)."""
+    return value if isinstance(value, str) else repr(value)
+
+
+def _nul_at(value: Any, where: str) -> str | None:
+    """Where the parsed file holds a NUL character (no text may hold one; PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_at(item, f"{where}[{index}]")
+            if found is not None:
+                return found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{where}.{key}" if where else str(key)
+            found = _nul_at(key, inner.replace("\x00", "\\u0000")) or _nul_at(item, inner)
+            if found is not None:
+                return found
+    return None
 
 
 def parse_plan(raw: bytes | str) -> dict[str, Any]:
@@ -48,13 +81,16 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
         raise RoadmapError({"file": f"not valid JSON: {exc}"}) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("plan"), dict):
         raise RoadmapError({"plan": "the file must be an object with a 'plan' object"})
+    nul = _nul_at(doc, "")
+    if nul is not None:
+        raise RoadmapError({nul or "file": "contains the NUL character (U+0000), which no text may hold"})
     errors: dict[str, str] = {}
     allowed_top = {"plan", "components"}
     for key in set(doc) - allowed_top:
         errors[key] = "unknown field"
     plan = doc["plan"]
-    code = _text(plan, "code", "plan", errors)
-    title = _text(plan, "title", "plan", errors)
+    code = _text(plan, "code", "plan", errors, max_length=60)
+    title = _text(plan, "title", "plan", errors, max_length=200)
     p_start = _date(plan.get("starts_on"), "plan.starts_on", errors)
     p_end = _date(plan.get("ends_on"), "plan.ends_on", errors)
     if p_start and p_end and p_end < p_start:
@@ -73,15 +109,15 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
         if not isinstance(comp, dict):
             errors[where] = "must be an object"
             continue
-        c_code = _text(comp, "code", where, errors)
-        c_title = _text(comp, "title", where, errors)
+        c_code = _text(comp, "code", where, errors, max_length=60)
+        c_title = _text(comp, "title", where, errors, max_length=200)
         area = None
         if comp.get("crime_area"):
-            area = areas.get(comp["crime_area"])
+            area = areas.get(_code(comp["crime_area"]))
             if area is None:
                 errors[f"{where}.crime_area"] = f"unknown crime area {comp['crime_area']!r}"
         lines = []
-        for j, row in enumerate(comp.get("action_lines", [])):
+        for j, row in enumerate(_list(comp, "action_lines", where, errors)):
             lw = f"{where}.action_lines[{j}]"
             if not isinstance(row, dict):
                 errors[lw] = "must be an object"
@@ -92,14 +128,17 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
             }  # fmt: skip
             for key in sorted(unknown):
                 errors[f"{lw}.{key}"] = "unknown field"
-            l_code = _text(row, "code", lw, errors)
+            l_code = _text(row, "code", lw, errors, max_length=60)
             if l_code in seen_codes:
                 errors[f"{lw}.code"] = f"duplicate code {l_code!r}"
             seen_codes.add(l_code)
-            _text(row, "title", lw, errors)
-            if row.get("crime_area") and row["crime_area"] not in areas:
+            l_title = _text(row, "title", lw, errors, max_length=300)
+            description = row.get("description", "")
+            if not isinstance(description, str):
+                errors[f"{lw}.description"] = "must be text"
+            if row.get("crime_area") and _code(row["crime_area"]) not in areas:
                 errors[f"{lw}.crime_area"] = f"unknown crime area {row['crime_area']!r}"
-            lead_area = areas.get(row.get("crime_area") or "") or area
+            lead_area = areas.get(_code(row.get("crime_area") or "")) or area
             if row.get("lead"):
                 lead = members.get(str(row["lead"]).upper())
                 if lead is None or lead.kind != "member_state":
@@ -110,7 +149,7 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
                 ("co_leads", "member_state", "member state"),
                 ("partners", "dialogue_partner", "dialogue partner"),
             ):
-                for k, value in enumerate(row.get(key, [])):
+                for k, value in enumerate(_list(row, key, lw, errors)):
                     country = members.get(str(value).upper())
                     if country is None or country.kind != kind:
                         errors[f"{lw}.{key}[{k}]"] = f"unknown {what} {value!r}"
@@ -131,9 +170,9 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
                         f"unknown decision {ref!r} (load the meeting's decisions first)"
                     )
             milestones = []
-            for k, m in enumerate(row.get("milestones", [])):
+            for k, m in enumerate(_list(row, "milestones", lw, errors)):
                 mw = f"{lw}.milestones[{k}]"
-                m_title = _text(m, "title", mw, errors) if isinstance(m, dict) else ""
+                m_title = _text(m, "title", mw, errors, max_length=300) if isinstance(m, dict) else ""
                 m_due = _date(m.get("due_on") if isinstance(m, dict) else None, f"{mw}.due_on", errors)
                 if m_due and due and m_due > due:
                     errors[f"{mw}.due_on"] = f"{m_due} is after the line's due_on {due}"
@@ -141,8 +180,8 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
             lines.append(
                 {
                     "code": l_code,
-                    "title": row.get("title", ""),
-                    "description": row.get("description", ""),
+                    "title": l_title,
+                    "description": description,
                     "crime_area": row.get("crime_area") or None,
                     "lead": row.get("lead"),
                     "co_leads": row.get("co_leads", []),

@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import Field
 
 from tcx.api.schemas import StrictInput
 from tcx.roadmap import selectors
-from tcx.roadmap.models import MeetingKind, MeetingMode, NominationStatus, OfferStatus, ProgrammeKind
+from tcx.roadmap.models import (
+    MAX_QUANTITY,
+    MAX_SEATS_PER_COUNTRY,
+    MeetingKind,
+    MeetingMode,
+    NominationStatus,
+    OfferStatus,
+    ProgrammeKind,
+)
+
+# The limits of the inputs, as the models and services hold them (the OpenAPI document shows them).
+CountryCode = Annotated[str, Field(max_length=2)]
+CountryCodes = Annotated[list[CountryCode], Field(max_length=50)]
+AreaCode = Annotated[str, Field(max_length=40)]
+AreaCodes = Annotated[list[AreaCode], Field(max_length=50)]
+# No minimum where the service names an empty field together with the other bad ones.
+MeetingNumber = Annotated[str, Field(max_length=60)]
+Reference = Annotated[str, Field(max_length=60)]
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+LineTitle = Annotated[str, Field(max_length=300)]
+OptionalTitle = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=50_000)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
 
 
 def _codes(items: Any) -> list[str]:
@@ -52,18 +75,18 @@ class MeetingOut(Schema):
 
 class MeetingIn(StrictInput):
     kind: MeetingKind
-    number: str
-    title: str = ""
+    number: MeetingNumber
+    title: OptionalTitle = ""
     starts_on: dt.date
     ends_on: dt.date
-    host: str | None = None
-    chair: str | None = None
+    host: CountryCode | None = None
+    chair: CountryCode | None = None
     mode: MeetingMode = MeetingMode.IN_PERSON
-    partners: list[str] = []
-    parent: str | None = None
-    participants: str = ""
-    agenda: str = ""
-    outcome: str = ""
+    partners: CountryCodes = []
+    parent: Annotated[str, Field(max_length=60)] | None = None
+    participants: LongText = ""
+    agenda: LongText = ""
+    outcome: LongText = ""
     unconfirmed: bool = False
 
 
@@ -71,18 +94,18 @@ class MeetingPatch(StrictInput):
     """The fields to change; those left out stay as they are."""
 
     kind: MeetingKind | None = None
-    number: str | None = None
-    title: str | None = None
+    number: MeetingNumber | None = None
+    title: OptionalTitle | None = None
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    host: str | None = None
-    chair: str | None = None
+    host: CountryCode | None = None
+    chair: CountryCode | None = None
     mode: MeetingMode | None = None
-    partners: list[str] | None = None
-    parent: str | None = None
-    participants: str | None = None
-    agenda: str | None = None
-    outcome: str | None = None
+    partners: CountryCodes | None = None
+    parent: Annotated[str, Field(max_length=60)] | None = None
+    participants: LongText | None = None
+    agenda: LongText | None = None
+    outcome: LongText | None = None
     unconfirmed: bool | None = None
 
 
@@ -108,21 +131,21 @@ class DecisionOut(Schema):
 
 
 class DecisionIn(StrictInput):
-    reference: str
-    text: str
-    crime_areas: list[str] = []
-    proposed_by: str | None = None
-    component: str | None = None
+    reference: Reference
+    text: LongText
+    crime_areas: AreaCodes = []
+    proposed_by: CountryCode | None = None
+    component: Annotated[str, Field(max_length=60)] | None = None
 
 
 class DecisionPatch(StrictInput):
     """The fields to change; those left out stay as they are."""
 
-    reference: str | None = None
-    text: str | None = None
-    crime_areas: list[str] | None = None
-    proposed_by: str | None = None
-    component: str | None = None
+    reference: Reference | None = None
+    text: LongText | None = None
+    crime_areas: AreaCodes | None = None
+    proposed_by: CountryCode | None = None
+    component: Annotated[str, Field(max_length=60)] | None = None
 
 
 class MilestoneOut(Schema):
@@ -189,32 +212,32 @@ class ActionLineOut(Schema):
 class LinePatch(StrictInput):
     """The fields to change; those left out stay. ``lead`` null: the crime area's lead shepherd."""
 
-    title: str | None = None
-    description: str | None = None
-    crime_area: str | None = None
-    lead: str | None = None
-    co_leads: list[str] | None = None
-    partners: list[str] | None = None
+    title: LineTitle | None = None
+    description: LongText | None = None
+    crime_area: AreaCode | None = None
+    lead: CountryCode | None = None
+    co_leads: CountryCodes | None = None
+    partners: CountryCodes | None = None
     starts_on: dt.date | None = None
     due_on: dt.date | None = None
     decision_id: int | None = None
 
 
 class MilestoneIn(StrictInput):
-    title: str
+    title: LineTitle
     due_on: dt.date
     done_on: dt.date | None = None
 
 
 class MilestonePatch(StrictInput):
-    title: str | None = None
+    title: LineTitle | None = None
     due_on: dt.date | None = None
     done_on: dt.date | None = None
 
 
 class ProgressIn(StrictInput):
-    text: str
-    status: str
+    text: LongText
+    status: Annotated[str, Field(max_length=12)]
     meeting_id: int | None = None
 
 
@@ -241,7 +264,7 @@ class ProgressOut(Schema):
 
 
 class DropIn(StrictInput):
-    reason: str
+    reason: LongText
 
 
 class ProgrammeOut(Schema):
@@ -270,20 +293,20 @@ class ProgrammeOut(Schema):
 
 
 class ProgrammeIn(StrictInput):
-    title: str
+    title: Title
     kind: ProgrammeKind
-    sponsor: str | None = None
-    host: str | None = None
-    crime_area: str | None = None
+    sponsor: CountryCode | None = None
+    host: CountryCode | None = None
+    crime_area: AreaCode | None = None
     starts_on: dt.date
     ends_on: dt.date
-    seats_per_country: int = 2
-    description: str = ""
+    seats_per_country: Annotated[int, Field(ge=1, le=MAX_SEATS_PER_COUNTRY)] = 2
+    description: LongText = ""
 
 
 class NominationIn(StrictInput):
-    nominee_name: str
-    nominee_title: str = ""
+    nominee_name: Title
+    nominee_title: OptionalTitle = ""
 
 
 class NominationOut(Schema):
@@ -309,9 +332,9 @@ class NominationDecisionIn(StrictInput):
 
 
 class NeedIn(StrictInput):
-    title: str
-    description: str = ""
-    quantity: int = 1
+    title: Title
+    description: LongText = ""
+    quantity: Quantity = 1
 
 
 class NeedOut(Schema):
@@ -333,9 +356,9 @@ class NeedOut(Schema):
 
 
 class OfferIn(StrictInput):
-    title: str
-    description: str = ""
-    quantity: int = 1
+    title: Title
+    description: LongText = ""
+    quantity: Quantity = 1
     need_id: int | None = None
 
 

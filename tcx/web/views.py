@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from tcx.web.home import panels_for
 
@@ -24,6 +25,23 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
             content_type="application/problem+json",
         )
     return render(request, "web/404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refuses before any view (a Host header that is not this node's, a
+    malformed cookie ...); the API answers it as a problem like every other error."""
+    if _wants_problem(request):
+        return JsonResponse(
+            {
+                "type": "about:blank",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "the request is malformed (for example, its Host header names another site)",
+            },
+            status=400,
+            content_type="application/problem+json",
+        )
+    return defaults.bad_request(request, exception or Exception())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

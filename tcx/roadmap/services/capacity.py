@@ -11,8 +11,8 @@ from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
-from tcx.roadmap.models import Nomination, NominationStatus, Programme
-from tcx.roadmap.services._base import RoadmapError, _country, _crime_areas, _dates
+from tcx.roadmap.models import MAX_SEATS_PER_COUNTRY, Nomination, NominationStatus, Programme
+from tcx.roadmap.services._base import RoadmapError, _check_text, _country, _crime_areas, _dates
 
 
 @transaction.atomic
@@ -33,10 +33,17 @@ def programme_create(*, actor: Any, data: dict[str, Any]) -> Programme:
         sponsor_organisation = None
     else:
         raise Refused("programmes are created by their sponsor or the ASEAN Secretariat")
+    errors: dict[str, str] = {}
+    title = _check_text(data.get("title"), "title", errors, max_length=200)
+    seats = data.get("seats_per_country", 2)
+    if not 1 <= seats <= MAX_SEATS_PER_COUNTRY:
+        errors["seats_per_country"] = f"between 1 and {MAX_SEATS_PER_COUNTRY}"
+    if errors:
+        raise RoadmapError(errors)
     _dates(data["starts_on"], data["ends_on"], "starts_on", "ends_on")
     area = _crime_areas([data["crime_area"]], "crime_area")[0] if data.get("crime_area") else None
     programme = Programme.objects.create(
-        title=data["title"],
+        title=title,
         kind=data["kind"],
         sponsor=sponsor,
         sponsor_organisation=sponsor_organisation,
@@ -44,7 +51,7 @@ def programme_create(*, actor: Any, data: dict[str, Any]) -> Programme:
         crime_area=area,
         starts_on=data["starts_on"],
         ends_on=data["ends_on"],
-        seats_per_country=data.get("seats_per_country", 2),
+        seats_per_country=seats,
         description=data.get("description", ""),
     )
     audit.record(
@@ -64,8 +71,15 @@ def nomination_create(
     selectors.access_programme(actor=actor, programme_id=programme.pk)
     if actor.role not in selectors.MEMBER_STATE_ROLES or actor.organisation.kind != "member_state_agency":
         raise Refused("member-state agencies nominate officers for programmes")
+    errors: dict[str, str] = {}
     if not nominee_name.strip():
-        raise RoadmapError({"nominee_name": "name the officer"})
+        errors["nominee_name"] = "name the officer"
+    elif len(nominee_name.strip()) > 200:
+        errors["nominee_name"] = "at most 200 characters"
+    if len(nominee_title.strip()) > 200:
+        errors["nominee_title"] = "at most 200 characters"
+    if errors:
+        raise RoadmapError(errors)
     country = actor.organisation.country
     Programme.objects.select_for_update().get(pk=programme.pk)
     taken = programme.nominations.filter(country=country).exclude(status=NominationStatus.DECLINED).count()

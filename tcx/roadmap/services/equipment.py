@@ -14,8 +14,19 @@ from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
-from tcx.roadmap.models import EquipmentNeed, EquipmentOffer, OfferStatus
-from tcx.roadmap.services._base import RoadmapError
+from tcx.roadmap.models import MAX_QUANTITY, EquipmentNeed, EquipmentOffer, OfferStatus
+from tcx.roadmap.services._base import RoadmapError, _check_text
+
+
+def _check_equipment(title: str, quantity: int) -> str:
+    """The title and quantity of a need or an offer; raises RoadmapError naming each bad one."""
+    errors: dict[str, str] = {}
+    title = _check_text(title, "title", errors, max_length=200)
+    if not 1 <= quantity <= MAX_QUANTITY:
+        errors["quantity"] = f"between 1 and {MAX_QUANTITY:,}"
+    if errors:
+        raise RoadmapError(errors)
+    return title
 
 
 @transaction.atomic
@@ -24,12 +35,9 @@ def need_post(*, actor: Any, title: str, description: str = "", quantity: int = 
         raise NotFound("not found")
     if actor.role not in selectors.MEMBER_STATE_ROLES or actor.organisation.kind != "member_state_agency":
         raise Refused("member-state agencies post equipment needs")
-    if not title.strip() or quantity < 1:
-        raise RoadmapError(
-            {"title" if not title.strip() else "quantity": "required" if not title.strip() else "at least 1"}
-        )
+    title = _check_equipment(title, quantity)
     need = EquipmentNeed.objects.create(
-        organisation=actor.organisation, title=title.strip(), description=description, quantity=quantity
+        organisation=actor.organisation, title=title, description=description, quantity=quantity
     )
     audit.record(actor=actor, action=AuditAction.ROADMAP_NEED_POSTED, target=need, data={"title": need.title})
     return need
@@ -44,14 +52,11 @@ def offer_post(
         raise NotFound("not found")
     if scope.partner_country_id is None:
         raise Refused("dialogue partners offer equipment")
-    if not title.strip() or quantity < 1:
-        raise RoadmapError(
-            {"title" if not title.strip() else "quantity": "required" if not title.strip() else "at least 1"}
-        )
+    title = _check_equipment(title, quantity)
     offer = EquipmentOffer.objects.create(
         organisation=actor.organisation,
         country=actor.organisation.country,
-        title=title.strip(),
+        title=title,
         description=description,
         quantity=quantity,
     )

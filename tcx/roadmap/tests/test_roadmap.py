@@ -127,6 +127,13 @@ def _plan(**line: object) -> dict[str, object]:
             "after the line's due_on",
         ),
         ({"colour": "red"}, "components[1].action_lines[0].colour", "unknown field"),
+        # found by fuzzing: each of these wrote nothing but answered 500 (or, on SQLite, stored it)
+        ({"title": "T" * 301}, "components[1].action_lines[0].title", "at most 300 characters"),
+        ({"title": "A\x00line"}, "components[1].action_lines[0].title", "NUL character"),
+        ({"crime_area": ["cybercrime"]}, "components[1].action_lines[0].crime_area", "unknown crime area"),
+        ({"milestones": 3}, "components[1].action_lines[0].milestones", "must be a list"),
+        ({"co_leads": "VN"}, "components[1].action_lines[0].co_leads", "must be a list"),
+        ({"description": {"en": "x"}}, "components[1].action_lines[0].description", "must be text"),
     ],
 )
 def test_a_bad_plan_file_names_the_row_and_field_and_writes_nothing(
@@ -327,6 +334,43 @@ def test_equipment_is_matched_and_tracked_to_delivery(world) -> None:
     assert delivered["delivered_on"] == "2027-01-15"
     needs = {n["id"]: n["status"] for n in _api(partner, "get", "/equipment/needs").json()}
     assert needs[lao_need["id"]] == "delivered"
+
+
+@pytest.mark.django_db
+def test_equipment_quantities_and_programme_seats_are_bounded(world) -> None:
+    """Fuzzing found a huge quantity answered 500 on PostgreSQL (an integer column) and was stored
+    on SQLite; seats out of range broke a CHECK constraint. Each path refuses, naming the limit."""
+    from tcx.roadmap.models import MAX_QUANTITY, MAX_SEATS_PER_COUNTRY
+
+    setup(world)
+    officer = sign_in(Client(), world.users["a_officer"])
+    partner = sign_in(Client(), world.users["partner_liaison"])
+    officer.raise_request_exception = partner.raise_request_exception = False
+    before = state_digest()
+    for quantity in (0, MAX_QUANTITY + 1, 2**31, 2**53 - 1):
+        need = _api(officer, "post", "/equipment/needs", {"title": "Radios", "quantity": quantity})
+        assert need.status_code == 422 and need.json()["errors"][0]["field"] == "quantity", need.content
+        offer = _api(partner, "post", "/equipment/offers", {"title": "Radios", "quantity": quantity})
+        assert offer.status_code == 422 and offer.json()["errors"][0]["field"] == "quantity", offer.content
+    form = officer.post(reverse("roadmap:equipment"), {"need-title": "Radios", "need-quantity": str(2**31)})
+    assert form.status_code == 200 and f"{MAX_QUANTITY}" in form.content.decode().replace(",", "")
+    programme = {
+        "title": "Cyber course",
+        "kind": "workshop",
+        "starts_on": "2031-01-01",
+        "ends_on": "2031-01-02",
+    }
+    for seats in (0, -1, MAX_SEATS_PER_COUNTRY + 1, 2**31):
+        refused = _api(partner, "post", "/programmes", {**programme, "seats_per_country": seats})
+        assert refused.status_code == 422, refused.content
+        assert refused.json()["errors"][0]["field"] == "seats_per_country"
+    long_name = _api(
+        officer, "post", f"/programmes/{world.extra['p_jp']}/nominations", {"nominee_name": "N" * 201}
+    )
+    assert long_name.status_code == 422 and long_name.json()["errors"][0]["field"] == "nominee_name"
+    assert state_digest() == before
+    largest = _api(officer, "post", "/equipment/needs", {"title": "Test kits", "quantity": MAX_QUANTITY})
+    assert largest.status_code == 201 and largest.json()["quantity"] == MAX_QUANTITY
 
 
 # --- demo data and reminders -----------------------------------------------------------------
