@@ -433,8 +433,25 @@ def _release_out(release: Any) -> dict[str, Any]:
 
 
 @router.get("/release-requests", response=list[ReleaseOut], summary="Requests to release your records")
+@paginate(LimitOffsetPagination)
 def list_release_requests(request: HttpRequest) -> Any:
-    return [_release_out(r) for r in selectors.release_requests_to_decide(actor=request.user)[:500]]
+    return _ReleasePage(selectors.release_requests_to_decide(actor=request.user))
+
+
+class _ReleasePage:
+    """The requests as the paginator sees them: counted and sliced in the database."""
+
+    def __init__(self, releases: Any):
+        self.releases = releases
+
+    def all(self) -> _ReleasePage:
+        return self
+
+    def count(self) -> int:
+        return int(self.releases.count())
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [_release_out(r) for r in self.releases[window]]
 
 
 @router.post(

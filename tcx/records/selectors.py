@@ -231,8 +231,10 @@ def release_requests_to_decide(*, actor: Any) -> QuerySet[ReleaseRequest]:
     """Requests for the actor's agency's records (its supervisors decide them)."""
     if not rules.sees_operational_data(actor) or actor.role != "supervisor":
         return ReleaseRequest.objects.none()
-    return ReleaseRequest.objects.select_related("requester", "record", "requested_by").filter(
-        record__owner_id=actor.organisation_id
+    return (
+        ReleaseRequest.objects.select_related("requester", "record", "requested_by")
+        .filter(record__owner_id=actor.organisation_id)
+        .order_by("-created_at", "-pk")  # a total order: pages neither repeat nor skip a request
     )
 
 

@@ -134,6 +134,7 @@ def record_archive_view(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 HITS_PER_PAGE = 30
+RELEASES_PER_PAGE = 50
 
 
 @login_required
@@ -199,8 +200,11 @@ def release_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     if actor.role != "supervisor":
         raise Http404("not found")
-    releases = selectors.release_requests_to_decide(actor=actor)[:200]
-    return render(request, "records/releases.html", {"releases": releases, "form": ReleaseDecisionForm()})
+    releases = selectors.release_requests_to_decide(actor=actor)
+    page = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "records/releases.html", {"releases": page, "page": page, "form": ReleaseDecisionForm()}
+    )
 
 
 @login_required

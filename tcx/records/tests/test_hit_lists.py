@@ -139,6 +139,32 @@ def test_the_oldest_of_201_hits_is_listed_and_can_be_decided_and_released(world)
     assert rules.is_visible(Record.objects.get(pk=held.pk), world.users["a_officer"])
 
 
+def test_every_release_request_is_listed_on_some_page(world) -> None:
+    """The supervisors' list stopped at the newest 200 (the API's at 500)."""
+    matches = _hits(world, 55)
+    now = timezone.now()
+    releases = ReleaseRequest.objects.bulk_create(
+        ReleaseRequest(
+            match=match,
+            record_id=match.record_b_id,
+            requester=world.agency_a,
+            requested_by=world.users["a_officer"],
+            purpose=f"case {i}",
+            deadline=now + dt.timedelta(days=7),
+            created_at=now - dt.timedelta(minutes=55 - i),
+        )
+        for i, match in enumerate(matches)
+    )
+    oldest = releases[0]
+    supervisor = sign_in(Client(), world.users["b_supervisor"])
+    action = f'action="/records/releases/{oldest.pk}/decision/"'
+    assert action not in supervisor.get("/records/releases/").content.decode()
+    assert action in supervisor.get("/records/releases/?page=2").content.decode()
+    listed = supervisor.get("/api/v1/release-requests?limit=10&offset=50").json()
+    assert listed["count"] == 55
+    assert [r["id"] for r in listed["items"]] == [r.pk for r in reversed(releases[:5])]
+
+
 def test_a_hit_lookup_is_one_bounded_read(world, django_assert_max_num_queries) -> None:
     """It read the whole list (604 queries for 200 hits) to find one."""
     matches = _hits(world, 40)
