@@ -32,14 +32,15 @@ def hits_panel(actor: Any) -> dict[str, Any] | None:
             action=AuditAction.MATCH_VIEWED,
             data={"via": "home", "matches": [h.match.pk for h in newest]},
         )
-    if open_hits.matches.filter(deconfliction=True).exists():
+    open_count = open_hits.count() if newest else 0  # no open hit: nothing more to ask
+    if newest and open_hits.matches.filter(deconfliction=True).exists():
         items.insert(0, "Deconfliction: another agency targets the same subject in an active operation.")
     if actor.role == "supervisor":
         pending = selectors.release_requests_to_decide(actor=actor).filter(status="pending")
         if pending.exists():
             items.append(f"{pending.count()} request(s) to release your agency's records wait for you.")
     return {
-        "title": f"Hits ({open_hits.count()} open)",
+        "title": f"Hits ({open_count} open)",
         "items": items or ["No new hits on your records."],
         "link": ("/records/hits/", "Open the hit inbox"),
     }
