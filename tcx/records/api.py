@@ -368,15 +368,34 @@ def archive_record(request: HttpRequest, record_id: int) -> Any:
 
 
 @router.get("/hits", response=list[HitOut], by_alias=True, summary="Hits on your agency's records")
+@paginate(LimitOffsetPagination)
 def list_hits(request: HttpRequest, duplicates: bool = False) -> Any:
-    hits = selectors.hit_list(actor=request.user, include_duplicates=duplicates)
-    audit.record(
-        actor=request.user,
-        action=AuditAction.MATCH_VIEWED,
-        request=request,
-        data={"via": "api", "matches": [h.match.pk for h in hits]},
-    )
-    return [_hit_out(v) for v in hits]
+    return _HitPage(request, selectors.hit_list(actor=request.user, include_duplicates=duplicates))
+
+
+class _HitPage:
+    """The hits as the paginator sees them: counted and sliced in the database, every hit
+    reachable by its offset; the page read is audited with the matches it shows."""
+
+    def __init__(self, request: HttpRequest, hits: selectors.HitList):
+        self.request = request
+        self.hits = hits
+
+    def all(self) -> _HitPage:
+        return self
+
+    def count(self) -> int:
+        return self.hits.count()
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        views = self.hits[window]
+        audit.record(
+            actor=self.request.user,
+            action=AuditAction.MATCH_VIEWED,
+            request=self.request,
+            data={"via": "api", "matches": [v.match.pk for v in views], "offset": window.start or 0},
+        )
+        return [_hit_out(v) for v in views]
 
 
 @router.post(
@@ -384,8 +403,14 @@ def list_hits(request: HttpRequest, duplicates: bool = False) -> Any:
 )
 def decide_match(request: HttpRequest, match_id: int, payload: MatchDecisionIn) -> Any:
     view = selectors.access_hit(actor=request.user, match_id=match_id)
-    services.match_decide(actor=request.user, match=view.match, confirm=payload.confirm, request=request)
-    return _hit_out(selectors.access_hit(actor=request.user, match_id=match_id))
+    try:
+        match = services.match_decide(
+            actor=request.user, match=view.match, confirm=payload.confirm, request=request
+        )
+    except services.DecisionConflict as exc:
+        raise ApiProblem(409, str(exc)) from exc
+    # the match as decided (a rejected one leaves the hit list, but the answer still shows it)
+    return _hit_out(selectors.hit_view(actor=request.user, match=match))
 
 
 @router.post(
@@ -420,8 +445,25 @@ def _release_out(release: Any) -> dict[str, Any]:
 
 
 @router.get("/release-requests", response=list[ReleaseOut], summary="Requests to release your records")
+@paginate(LimitOffsetPagination)
 def list_release_requests(request: HttpRequest) -> Any:
-    return [_release_out(r) for r in selectors.release_requests_to_decide(actor=request.user)[:500]]
+    return _ReleasePage(selectors.release_requests_to_decide(actor=request.user))
+
+
+class _ReleasePage:
+    """The requests as the paginator sees them: counted and sliced in the database."""
+
+    def __init__(self, releases: Any):
+        self.releases = releases
+
+    def all(self) -> _ReleasePage:
+        return self
+
+    def count(self) -> int:
+        return int(self.releases.count())
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [_release_out(r) for r in self.releases[window]]
 
 
 @router.post(
@@ -431,14 +473,17 @@ def list_release_requests(request: HttpRequest) -> Any:
 )
 def decide_release(request: HttpRequest, release_id: int, payload: ReleaseDecisionIn) -> Any:
     release = selectors.access_release_request(actor=request.user, release_id=release_id)
-    release = services.release_decide(
-        actor=request.user,
-        release=release,
-        approve=payload.approve,
-        reason=payload.reason,
-        handling_codes=payload.handling_codes,
-        request=request,
-    )
+    try:
+        release = services.release_decide(
+            actor=request.user,
+            release=release,
+            approve=payload.approve,
+            reason=payload.reason,
+            handling_codes=payload.handling_codes,
+            request=request,
+        )
+    except services.DecisionConflict as exc:
+        raise ApiProblem(409, str(exc)) from exc
     return _release_out(release)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, overload
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from tcx.matching import Matcher, parse_entity
 from tcx.policy import rules
@@ -107,30 +108,50 @@ def _holder_label(record: Record) -> str:
     return "a member-state agency" if owner.kind == "member_state_agency" else "another agency"
 
 
-def hit_list(*, actor: Any, include_duplicates: bool = False) -> list[HitView]:
-    """Matches on the actor's agency's records, with what the actor may know of the other side."""
+def _hit_matches(*, actor: Any, include_duplicates: bool, status: str | None = None) -> QuerySet[Match]:
+    """The matches on the actor's agency's records that its hit list shows, newest first, as
+    one query: the visibility (the actor's agency holds one side) is in the ``WHERE``."""
     if not rules.sees_operational_data(actor):
-        return []
+        return Match.objects.none()
     org = actor.organisation_id
     qs = (
         Match.objects.select_related("record_a__owner__country", "record_b__owner__country")
         .filter(Q(record_a__owner_id=org) | Q(record_b__owner_id=org))
         .exclude(status=MatchStatus.REJECTED)
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-pk")  # a total order: pages neither repeat nor skip a hit
     )
     if not include_duplicates:
         qs = qs.filter(kind=MatchKind.CROSS_AGENCY)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def hit_views(*, actor: Any, matches: list[Match]) -> list[HitView]:
+    """The views of some matches already read (a page), in a constant number of queries: the
+    other sides' crime areas, which of them the actor may see, and the agency's pending release
+    requests are each read once for the whole page."""
+    if not matches:
+        return []
+    org = actor.organisation_id
+    sides = [
+        (m.record_a, m.record_b) if m.record_a.owner_id == org else (m.record_b, m.record_a) for m in matches
+    ]
+    others = [other for _, other in sides]
+    prefetch_related_objects(others, "crime_areas")
+    other_ids = {other.pk for other in others}
+    shown_ids = set(
+        rules.visible(Record.objects.filter(pk__in=other_ids), actor).values_list("pk", flat=True)
+    )
     pending = {
-        r.record_id: r for r in ReleaseRequest.objects.filter(requester_id=org, status=ReleaseStatus.PENDING)
+        r.record_id: r
+        for r in ReleaseRequest.objects.filter(
+            requester_id=org, status=ReleaseStatus.PENDING, record_id__in=other_ids
+        )
     }
     views = []
-    for match in qs[:200]:
-        own, other = (
-            (match.record_a, match.record_b)
-            if match.record_a.owner_id == org
-            else (match.record_b, match.record_a)
-        )
-        shown = other if rules.is_visible(other, actor) else None
+    for match, (own, other) in zip(matches, sides, strict=True):
+        shown = other if other.pk in shown_ids else None
         views.append(
             HitView(
                 match=match,
@@ -147,19 +168,73 @@ def hit_list(*, actor: Any, include_duplicates: bool = False) -> list[HitView]:
     return views
 
 
+class HitList:
+    """The hits on the actor's agency's records, newest first, with no cap: a lazy sequence over
+    one queryset that a paginator counts and slices in the database; a page of views costs the
+    same few queries whatever its size (``hit_views``)."""
+
+    def __init__(self, *, actor: Any, matches: QuerySet[Match]):
+        self.actor = actor
+        self.matches = matches
+
+    def count(self) -> int:
+        return int(self.matches.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> HitView: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[HitView]: ...
+    def __getitem__(self, index: int | slice) -> HitView | list[HitView]:
+        if isinstance(index, slice):
+            return hit_views(actor=self.actor, matches=list(self.matches[index]))
+        (view,) = hit_views(actor=self.actor, matches=[self.matches[index]])
+        return view
+
+    def __iter__(self) -> Iterator[HitView]:
+        # in pages, so that walking every hit never holds them all in memory at once
+        start = 0
+        while page := self[start : start + ITER_PAGE]:
+            yield from page
+            start += ITER_PAGE
+
+
+ITER_PAGE = 200
+
+
+def hit_list(*, actor: Any, include_duplicates: bool = False, status: str | None = None) -> HitList:
+    """Matches on the actor's agency's records, with what the actor may know of the other side
+    (``status``: only the matches in that state)."""
+    return HitList(
+        actor=actor, matches=_hit_matches(actor=actor, include_duplicates=include_duplicates, status=status)
+    )
+
+
 def access_hit(*, actor: Any, match_id: int) -> HitView:
-    for view in hit_list(actor=actor, include_duplicates=True):
-        if view.match.pk == match_id:
-            return view
-    raise NotFound(f"hit {match_id} not found")
+    """The one lookup of a hit: one match by id, on a record of the actor's agency (duplicates
+    included, rejected matches not); "not found" otherwise."""
+    match = _hit_matches(actor=actor, include_duplicates=True).filter(pk=match_id).first()
+    if match is None:
+        raise NotFound(f"hit {match_id} not found")
+    return hit_view(actor=actor, match=match)
+
+
+def hit_view(*, actor: Any, match: Match) -> HitView:
+    """The view of one match of the actor's agency (e.g. as it stands after a decision)."""
+    (view,) = hit_views(actor=actor, matches=[match])
+    return view
 
 
 def release_requests_to_decide(*, actor: Any) -> QuerySet[ReleaseRequest]:
     """Requests for the actor's agency's records (its supervisors decide them)."""
     if not rules.sees_operational_data(actor) or actor.role != "supervisor":
         return ReleaseRequest.objects.none()
-    return ReleaseRequest.objects.select_related("requester", "record", "requested_by").filter(
-        record__owner_id=actor.organisation_id
+    return (
+        ReleaseRequest.objects.select_related("requester", "record", "requested_by")
+        .filter(record__owner_id=actor.organisation_id)
+        .order_by("-created_at", "-pk")  # a total order: pages neither repeat nor skip a request
     )
 
 

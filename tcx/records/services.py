@@ -51,6 +51,10 @@ class RecordError(ValueError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
+class DecisionConflict(Exception):
+    """A decision on a match or release request that was already decided (HTTP 409)."""
+
+
 def _check_content(
     schema: str,
     properties: Any,
@@ -331,10 +335,23 @@ def match_record(record: Record) -> None:
 
 @transaction.atomic
 def match_decide(*, actor: Any, match: Match, confirm: bool, request: HttpRequest | None = None) -> Match:
-    """An analyst confirms or rejects a match on their agency's record; rejected never alerts again."""
+    """An analyst confirms or rejects a match on their agency's record; rejected never alerts again.
+
+    A match is decided once: its row is locked and its state read again under the lock, so of two
+    concurrent decisions one is made and the other is refused (``DecisionConflict``)."""
     own = {match.record_a.owner_id, match.record_b.owner_id}
     if actor.organisation_id not in own or actor.role not in ("analyst", "supervisor"):
         raise NotFound("match not found")
+    try:
+        match.refresh_from_db(
+            from_queryset=Match.objects.select_for_update(), fields=["status", "decided_by", "updated_at"]
+        )
+    except Match.DoesNotExist as exc:
+        raise NotFound("match not found") from exc
+    if match.status == MatchStatus.REJECTED:
+        raise NotFound("match not found")
+    if match.status != MatchStatus.OPEN:
+        raise DecisionConflict(_("this match was already %(status)s") % {"status": match.status})
     match.status = MatchStatus.CONFIRMED if confirm else MatchStatus.REJECTED
     match.decided_by = actor
     match.updated_at = timezone.now()
@@ -412,11 +429,18 @@ def release_decide(
 ) -> ReleaseRequest:
     """The owner's supervisor releases the record (the requester joins its audience, with any
     added handling codes) or declines with a reason."""
-    record = release.record
-    if not rules.can(actor, Action.RELEASE, record):
+    if not rules.can(actor, Action.RELEASE, release.record):
         raise NotFound("release request not found")
+    # Lock the request, then its record (whose audience a release changes), and decide on the
+    # state read under the lock: of two concurrent decisions one is made, the other refused.
+    try:
+        release.refresh_from_db(from_queryset=ReleaseRequest.objects.select_for_update())
+    except ReleaseRequest.DoesNotExist as exc:
+        raise NotFound("release request not found") from exc
+    record = release.record
+    record.refresh_from_db(from_queryset=Record.objects.select_for_update())
     if release.status != ReleaseStatus.PENDING:
-        raise RecordError({"status": f"this request was already {release.status}"})
+        raise DecisionConflict(_("this request was already %(status)s") % {"status": release.status})
     if not approve and not reason.strip():
         raise RecordError({"reason": "give the requesting agency a reason for declining"})
     if approve:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -132,17 +133,27 @@ def record_archive_view(request: HttpRequest, record_id: int) -> HttpResponse:
     return redirect("records:detail", record_id=record.pk)
 
 
+HITS_PER_PAGE = 30
+RELEASES_PER_PAGE = 50
+
+
 @login_required
 def hit_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
-    hits = selectors.hit_list(actor=actor, include_duplicates=request.GET.get("duplicates") == "1")
+    duplicates = request.GET.get("duplicates") == "1"
+    hits = selectors.hit_list(actor=actor, include_duplicates=duplicates)
+    page = Paginator(hits, HITS_PER_PAGE).get_page(request.GET.get("page"))
     audit.record(
         actor=actor,
         action=AuditAction.MATCH_VIEWED,
         request=request,
-        data={"matches": [h.match.pk for h in hits]},
+        data={"matches": [h.match.pk for h in page], "page": page.number},
     )
-    return render(request, "records/hits.html", {"hits": hits, "release_form": ReleaseRequestForm()})
+    return render(
+        request,
+        "records/hits.html",
+        {"hits": page, "page": page, "duplicates": duplicates, "release_form": ReleaseRequestForm()},
+    )
 
 
 @login_required
@@ -179,6 +190,8 @@ def match_decision_view(request: HttpRequest, match_id: int) -> HttpResponse:
         )
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    except services.DecisionConflict as exc:
+        messages.error(request, str(exc))
     return redirect("records:hits")
 
 
@@ -187,8 +200,11 @@ def release_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     if actor.role != "supervisor":
         raise Http404("not found")
-    releases = selectors.release_requests_to_decide(actor=actor)[:200]
-    return render(request, "records/releases.html", {"releases": releases, "form": ReleaseDecisionForm()})
+    releases = selectors.release_requests_to_decide(actor=actor)
+    page = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "records/releases.html", {"releases": page, "page": page, "form": ReleaseDecisionForm()}
+    )
 
 
 @login_required
@@ -210,7 +226,7 @@ def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse
                 handling_codes=list(form.cleaned_data["handling_codes"]),
                 request=request,
             )
-        except (services.RecordError, rules.PolicyError) as exc:
+        except (services.RecordError, services.DecisionConflict, rules.PolicyError) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"Request {release.pk}: {release.status}.")

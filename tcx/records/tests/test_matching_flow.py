@@ -119,7 +119,7 @@ def test_duplicates_inside_one_agency(world, run_jobs) -> None:
     run_jobs()
     match = Match.objects.get()
     assert match.kind == MatchKind.DUPLICATE
-    assert selectors.hit_list(actor=world.users["a_officer"]) == []
+    assert list(selectors.hit_list(actor=world.users["a_officer"])) == []
     assert len(selectors.hit_list(actor=world.users["a_officer"], include_duplicates=True)) == 1
 
 
@@ -138,7 +138,7 @@ def test_rejected_pair_never_alerts_again(world, run_jobs) -> None:
     run_jobs()
     match.refresh_from_db()
     assert match.status == MatchStatus.REJECTED
-    assert selectors.hit_list(actor=world.users["a_officer"]) == []
+    assert list(selectors.hit_list(actor=world.users["a_officer"])) == []
     assert AuditEvent.objects.filter(action="match.found").count() == 1
 
 
