@@ -132,16 +132,7 @@ class Bench:
         """CPU seconds used so far by the web workers and ``tcx worker`` (not PostgreSQL, which
         the machine shares): per request, a figure that moves less with other people's load than
         the throughput does."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        pids = self.web_workers() + ([self.worker.pid] if self.worker is not None else [])
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / tick
-        return total
+        return _cpu_of(self.web_workers() + ([self.worker.pid] if self.worker is not None else []))
 
     def stop(self) -> None:
         for proc in (self.server, self.worker):
@@ -171,13 +162,23 @@ class Bench:
         ]
         if only:
             cmd += ["--only", only]
-        cpu = self.server_cpu()
+        cpu, db_cpu = self.server_cpu(), self.database_cpu()
+        client_cpu = _children_cpu()
         out = subprocess.run(cmd, check=True, text=True, stdout=subprocess.PIPE).stdout
+        client_cpu = _children_cpu() - client_cpu
         result = dict(json.loads(out))
-        result["server_cpu_ms_per_request"] = round(
-            (self.server_cpu() - cpu) * 1000 / max(1, result["requests"]), 1
-        )
+        per_request = 1000 / max(1, result["requests"])
+        result["server_cpu_ms_per_request"] = round((self.server_cpu() - cpu) * per_request, 1)
+        result["db_cpu_ms_per_request"] = round((self.database_cpu() - db_cpu) * per_request, 1)
+        result["client_cpu_ms_per_request"] = round(client_cpu * per_request, 1)
         return result
+
+    def database_cpu(self) -> float:
+        """CPU seconds used so far by the PostgreSQL backends serving the benchmark database
+        (the server keeps its connections for 60 s, so a run's backends are the same at both
+        ends; a backend that ends in between is not counted)."""
+        pids = [row[0] for row in self.psql("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.db])]
+        return _cpu_of(pids)
 
     def check_writes(self, results: list[dict[str, Any]]) -> dict[str, Any]:
         """Every acknowledged write is in the database; no external id was written twice."""
@@ -214,3 +215,24 @@ class Bench:
         return result.returncode == 0, (result.stdout or "").strip().splitlines()[-1:][
             0
         ] if result.stdout else ""
+
+
+def _cpu_of(pids: list[int]) -> float:
+    """CPU seconds (user + system) used so far by the processes ``pids``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _children_cpu() -> float:
+    """CPU seconds used by this process's ended children (the client, once it has exited)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

@@ -77,17 +77,26 @@ def main() -> int:
     print(f"`tcx serve {args.serve_args}`; {args.duration:.0f} s runs; mix: {args.only or 'full'}")
     print(
         "| concurrency | runs | requests/s (median; all) | p50 ms | p95 ms | p99 ms | errors "
-        "| server CPU ms/request |"
+        "| server CPU ms/request | PostgreSQL CPU ms/request | client CPU ms/request |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for concurrency in sorted({r["concurrency"] for r in results}):
         rows = [r for r in results if r["concurrency"] == concurrency]
-        keys = ("rps", "p50_ms", "p95_ms", "p99_ms", "server_cpu_ms_per_request")
+        keys = (
+            "rps",
+            "p50_ms",
+            "p95_ms",
+            "p99_ms",
+            "server_cpu_ms_per_request",
+            "db_cpu_ms_per_request",
+            "client_cpu_ms_per_request",
+        )
         med = {k: statistics.median(r[k] for r in rows) for k in keys}
         print(
             f"| {concurrency} | {len(rows)} | {med['rps']:.1f} ({', '.join(str(r['rps']) for r in rows)}) "
             f"| {med['p50_ms']:.0f} | {med['p95_ms']:.0f} | {med['p99_ms']:.0f} | {sum(r['errors'] for r in rows)} "
-            f"| {med['server_cpu_ms_per_request']:.1f} |"
+            f"| {med['server_cpu_ms_per_request']:.1f} | {med['db_cpu_ms_per_request']:.1f} "
+            f"| {med['client_cpu_ms_per_request']:.1f} |"
         )
     print()
     print("per operation, median p50 / p95 ms at each concurrency:")

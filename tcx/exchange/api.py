@@ -324,12 +324,27 @@ def list_exchanges(
             request=request,
             data={"q": q, "via": "api"},
         )
-    return [
-        _exchange_out(e)
-        for e in selectors.exchange_list(actor=request.user, filters=filters).prefetch_related("crime_areas")[
-            :1000
-        ]
-    ]
+    return _ExchangePage(
+        selectors.exchange_list(actor=request.user, filters=filters).prefetch_related("crime_areas")
+    )
+
+
+class _ExchangePage:
+    """The visible exchanges as the paginator sees them: counted and sliced in the database, and
+    only the page read and serialised (it built up to 1,000 rows in Python to show 20). The
+    offset is bounded by the pagination (``MAX_OFFSET``)."""
+
+    def __init__(self, exchanges: Any):
+        self.exchanges = exchanges
+
+    def all(self) -> _ExchangePage:
+        return self
+
+    def count(self) -> int:
+        return int(self.exchanges.count())
+
+    def __getitem__(self, window: slice) -> list[dict[str, Any]]:
+        return [_exchange_out(e) for e in self.exchanges[window]]
 
 
 def _send(request: HttpRequest, payload: ExchangeIn, files: list[services.Upload]) -> Any:

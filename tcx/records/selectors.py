@@ -65,18 +65,28 @@ def record_search(*, actor: Any, text: str, limit: int = 20) -> list[tuple[Recor
     )
     candidates = DatabaseIndex().candidates(query, 200)
     ids = [int(record_id) for record_id, _ in candidates]
-    visible = {r.pk: r for r in record_list(actor=actor).filter(pk__in=ids)}
+    # the candidates are scored from their schema and properties alone; only the best ``limit``
+    # are then read whole (owner, crime areas, audience), not all 200
+    visible = {
+        pk: {"id": str(pk), "schema": schema, "properties": properties}
+        for pk, schema, properties in record_list(actor=actor)
+        .filter(pk__in=ids)
+        .prefetch_related(None)
+        .values_list("pk", "schema", "properties")
+    }
     matcher = Matcher()
     scored = []
     for record_id in ids:
-        record = visible.get(record_id)
-        if record is None:
+        entity = visible.get(record_id)
+        if entity is None:
             continue
-        result = matcher.score(query, parse_entity(record.as_entity()), explain=False)
+        result = matcher.score(query, parse_entity(entity), explain=False)
         if result.score > 0.3:
-            scored.append((record, result.score))
+            scored.append((record_id, result.score))
     scored.sort(key=lambda item: -item[1])
-    return scored[:limit]
+    best = scored[:limit]
+    records = {r.pk: r for r in record_list(actor=actor).filter(pk__in=[pk for pk, _ in best])}
+    return [(records[pk], score) for pk, score in best if pk in records]
 
 
 @dataclasses.dataclass
