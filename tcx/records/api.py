@@ -55,6 +55,8 @@ class RecordIn(StrictInput):
 
 
 class RecordPatch(PatchInput):
+    nullable = frozenset({"subject_role"})  # null clears the role, as "" does
+
     properties: dict[str, list[str]] | None = None
     crime_areas: list[str] | None = None
     subject_role: str | None = None

@@ -142,7 +142,7 @@ def test_a_null_in_a_record_patch_is_refused(world) -> None:
     )
     client = _client(world, "a_officer")
     before = state_digest()
-    for field in ("subject_role", "source_reference", "operation_target", "crime_areas", "properties"):
+    for field in ("source_reference", "operation_target", "crime_areas", "properties"):
         _refused(_send(client, "patch", f"/api/v1/records/{record.pk}", {field: None}), field)
     assert state_digest() == before
     kept = _send(client, "patch", f"/api/v1/records/{record.pk}", {"source_reference": "case 7"})
@@ -249,7 +249,9 @@ def test_the_document_declares_the_limits_the_api_enforces() -> None:
     export = doc["paths"]["/api/v1/records/export"]["get"]["responses"]["200"]["content"]
     assert set(export) == {"application/x-ndjson", "text/csv"}
     # a PATCH body's fields are not nullable (unless they may be cleared)
-    assert schemas["RecordPatch"]["properties"]["subject_role"] == {"title": "Subject Role", "type": "string"}
+    record_patch = schemas["RecordPatch"]["properties"]
+    assert record_patch["source_reference"] == {"maxLength": 200, "title": "Source Reference", "type": "string"}
+    assert {"type": "null"} in record_patch["subject_role"]["anyOf"]  # null clears the role
     assert {"type": "null"} in schemas["OrganisationPatch"]["properties"]["parent"]["anyOf"]
 
 
