@@ -250,7 +250,8 @@ def test_the_document_declares_the_limits_the_api_enforces() -> None:
     assert set(export) == {"application/x-ndjson", "text/csv"}
     # a PATCH body's fields are not nullable (unless they may be cleared)
     record_patch = schemas["RecordPatch"]["properties"]
-    assert record_patch["source_reference"] == {"maxLength": 200, "title": "Source Reference", "type": "string"}
+    source_reference = {"maxLength": 200, "title": "Source Reference", "type": "string"}
+    assert record_patch["source_reference"] == source_reference
     assert {"type": "null"} in record_patch["subject_role"]["anyOf"]  # null clears the role
     assert {"type": "null"} in schemas["OrganisationPatch"]["properties"]["parent"]["anyOf"]
 
