@@ -180,6 +180,11 @@ def record(
         if target_owner is None:
             target_owner = getattr(target, "owner", None)
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    data = dict(data or {})
+    token = getattr(request, "tcx_token", None)
+    if token is not None:
+        # which of the person's API tokens acted (a machine client), inside the keyed hash
+        data.setdefault("api_token", {"id": token.pk, "name": token.name})
     event = AuditEvent(
         created_at=timezone.now(),
         actor=user,
@@ -190,7 +195,7 @@ def record(
         target_id=str(target_id)[:64],
         target_owner_id=getattr(target_owner, "pk", target_owner),
         client_address=client_address(request),
-        data=json.loads(json.dumps(data or {}, default=str)),
+        data=json.loads(json.dumps(data, default=str)),
     )
     with _chain_lock, transaction.atomic():
         if connection.vendor == "postgresql":

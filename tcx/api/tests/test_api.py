@@ -52,6 +52,29 @@ def test_token_is_shown_once_and_stored_hashed(world) -> None:
     assert me.status_code == 200 and me.json()["username"] == "a_officer" and me.json()["auth"] == "token"
 
 
+def test_the_audit_event_names_the_api_token_that_acted(world) -> None:
+    from tcx.audit.models import AuditEvent
+
+    token, secret = _token(world, "a_officer")
+    created = _bearer(secret).post(
+        "/api/v1/records",
+        data=json.dumps({"schema": "Person", "properties": {"name": ["Trần Văn Tú"]}}),
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    event = AuditEvent.objects.filter(action="record.created").order_by("-seq").first()
+    assert event is not None and event.data["api_token"] == {"id": token.pk, "name": "case system"}
+    # the same write from the web session names no token
+    by_session = sign_in(Client(), world.users["a_officer"]).post(
+        "/api/v1/records",
+        data=json.dumps({"schema": "Person", "properties": {"name": ["Lê Thị Hoa"]}}),
+        content_type="application/json",
+    )
+    assert by_session.status_code == 201, by_session.content
+    event = AuditEvent.objects.filter(action="record.created").order_by("-seq").first()
+    assert event is not None and "api_token" not in event.data
+
+
 def test_revoked_token_is_refused(world) -> None:
     token, secret = _token(world)
     assert _bearer(secret).get("/api/v1/me").status_code == 200
