@@ -7,6 +7,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -108,6 +109,7 @@ class ReceiptOut(Schema):
 
 class MessageOut(Schema):
     id: int
+    gid: uuid.UUID = Field(description="The message's global id: the same on every node")
     author: str
     organisation: str
     body: str
@@ -131,6 +133,7 @@ class ParticipantOut(Schema):
 
 class ExchangeOut(Schema):
     id: int
+    gid: uuid.UUID = Field(description="The exchange's global id: the same on every node")
     reference: str
     subject: str
     sender_organisation: str
@@ -210,6 +213,7 @@ def _uploads(items: list[AttachmentIn]) -> list[services.Upload]:
 def _exchange_out(exchange: Exchange) -> dict[str, Any]:
     return {
         "id": exchange.pk,
+        "gid": exchange.gid,
         "reference": exchange.reference,
         "subject": exchange.subject,
         "sender_organisation": exchange.owner.name,
@@ -229,6 +233,7 @@ def _exchange_out(exchange: Exchange) -> dict[str, Any]:
 def _message_out(message: Message) -> dict[str, Any]:
     return {
         "id": message.pk,
+        "gid": message.gid,
         "author": message.author.get_full_name() or message.author.username,
         "organisation": message.owner.name,
         "body": message.body,

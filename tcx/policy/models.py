@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 
@@ -41,6 +43,10 @@ class Shareable(models.Model):
     Write them only through ``tcx.policy.rules.apply_policy`` so they are validated together.
     """
 
+    # A global id, the same on every node and in every export, so that nodes can exchange
+    # objects without their local primary keys (issue 13 item 8). uuid4 rather than a ULID or
+    # uuid7: the standard library's (Python 3.11 has no uuid7) and the database's uuid type.
+    gid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s_owned"
     )

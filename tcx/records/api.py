@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,7 @@ class RecordPatch(PatchInput):
 
 class RecordOut(Schema):
     id: int
+    gid: uuid.UUID = Field(description="The record's global id: the same on every node and in every export")
     schema_: str = Field(alias="schema")
     caption: str
     properties: dict[str, Any]
@@ -127,6 +129,7 @@ class MatchDecisionIn(StrictInput):
 def _record_out(record: Any) -> dict[str, Any]:
     return {
         "id": record.pk,
+        "gid": record.gid,
         "schema": record.schema,
         "caption": record.caption,
         "properties": record.properties,

@@ -53,6 +53,7 @@ def export_records(
                         "schema": record.schema,
                         "properties": record.properties,
                         "tcx": {
+                            "gid": str(record.gid),
                             **rules.policy_of(record),
                             "crime_areas": [a.code for a in record.crime_areas.all()],
                             "subject_role": record.subject_role,
@@ -66,7 +67,7 @@ def export_records(
             )
         return
     properties = sorted({p for r in records for p in r.properties})
-    header = ["id", "schema", "caption", *POLICY_COLUMNS, "crime_areas", *properties]
+    header = ["id", "gid", "schema", "caption", *POLICY_COLUMNS, "crime_areas", *properties]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -75,6 +76,7 @@ def export_records(
         writer.writerow(
             [
                 f"tcx-{record.pk}",
+                str(record.gid),
                 record.schema,
                 record.caption,
                 *(

@@ -15,6 +15,7 @@ import itertools
 import json
 import logging
 import multiprocessing
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -402,10 +403,13 @@ def _insert_records(template: Record, new: list[Prepared]) -> list[int]:
     at = {f.attname: i for i, f in enumerate(fields)}
     pk_at, schema_at, properties_at = at["id"], at["schema"], at["properties"]
     caption_at, external_id_at, keys_at = at["caption"], at["external_id"], at["indexed_keys"]
+    gid_field = Record._meta.get_field("gid")
     rows: list[list[Any]] = []
     for row, pk in zip(new, ids, strict=True):
         line = base.copy()
         line[pk_at] = pk
+        # Each record its own global id (the template's default would give every row the same).
+        line[at["gid"]] = gid_field.get_db_prep_save(uuid.uuid4(), connection)
         line[schema_at] = row.schema
         line[properties_at] = row.properties_json
         line[caption_at] = row.caption

@@ -1,0 +1,42 @@
+"""Every shareable object gets a global id (issue 13 item 8): added nullable, filled row by row
+with its own uuid4, then made unique and required, so it runs on SQLite and PostgreSQL alike."""
+
+import uuid
+
+from django.db import migrations, models
+
+
+def fill_gids(apps, schema_editor):
+    for name in (
+        "Exchange",
+        "Message",
+    ):
+        model = apps.get_model("exchange", name)
+        for pk in list(model.objects.filter(gid__isnull=True).values_list("pk", flat=True)):
+            model.objects.filter(pk=pk).update(gid=uuid.uuid4())
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("exchange", "0006_forward_consent"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="exchange", name="gid", field=models.UUIDField(null=True, editable=False)
+        ),
+        migrations.AddField(
+            model_name="message", name="gid", field=models.UUIDField(null=True, editable=False)
+        ),
+        migrations.RunPython(fill_gids, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="exchange",
+            name="gid",
+            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+        ),
+        migrations.AlterField(
+            model_name="message",
+            name="gid",
+            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+        ),
+    ]
