@@ -29,6 +29,9 @@ class CountryOut(Schema):
 
 class OrganisationOut(Schema):
     id: int
+    code: str = Field(
+        description="The organisation's stable code, the same on every node (country and short name)"
+    )
     name: str
     short_name: str
     kind: str

@@ -6,7 +6,32 @@ unconfirmed carry ``unconfirmed=True``.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
+from django.utils.text import slugify
+
+CODE_LENGTH = 60
+
+
+def new_organisation_code() -> str:
+    """A unique placeholder code for an organisation created outside the services (which give it
+    :func:`organisation_code` at once)."""
+    return f"org-{uuid.uuid4().hex[:12]}"
+
+
+def organisation_code(
+    model: type[models.Model], *, country_code: str | None, short_name: str, name: str
+) -> str:
+    """The organisation's stable code: its country code and short name (or name) as a slug,
+    ``vn-mps``, numbered if another organisation holds it already (``vn-mps-2``). Takes the model,
+    so that a data migration can use it with its historical model."""
+    base = slugify(f"{country_code or ''} {short_name or name}")[: CODE_LENGTH - 4].strip("-") or "org"
+    code, n = base, 1
+    while model._default_manager.filter(code=code).exists():  # type: ignore[attr-defined]
+        n += 1
+        code = f"{base}-{n}"
+    return code
 
 
 class CountryKind(models.TextChoices):
@@ -41,6 +66,10 @@ class Country(models.Model):
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    # Stable across nodes and renames (issue 13 item 8): set once at creation, never edited.
+    code = models.SlugField(
+        max_length=CODE_LENGTH, unique=True, default=new_organisation_code, editable=False
+    )
     short_name = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=24, choices=OrganisationKind.choices)
     country = models.ForeignKey(

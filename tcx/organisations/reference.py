@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tcx.organisations.models import organisation_code
+
 MEMBER_STATES: list[tuple[str, str, dt.date | None]] = [
     ("BN", "Brunei Darussalam", dt.date(1984, 1, 7)),
     ("KH", "Cambodia", dt.date(1999, 4, 30)),
@@ -79,8 +81,14 @@ def seed_reference_data(Country: Any, Organisation: Any, SharingGroup: Any, Crim
         countries[code], _ = Country.objects.get_or_create(
             code=code, defaults={"name": name, "kind": "dialogue_partner"}
         )
+    has_code = any(f.name == "code" for f in Organisation._meta.fields)  # not before migration 0004
     for org in ORGANISATIONS:
-        Organisation.objects.get_or_create(name=org["name"], defaults=org)
+        defaults = dict(org)
+        if has_code and not Organisation.objects.filter(name=org["name"]).exists():
+            defaults["code"] = organisation_code(
+                Organisation, country_code=None, short_name=org["short_name"], name=org["name"]
+            )
+        Organisation.objects.get_or_create(name=org["name"], defaults=defaults)
     for position, (code, name, lead, unconfirmed, added) in enumerate(CRIME_AREAS, start=1):
         CrimeArea.objects.get_or_create(
             code=code,

@@ -18,6 +18,7 @@ from tcx.organisations.models import (
     OrganisationChangeStatus,
     OrganisationKind,
     SharingGroup,
+    organisation_code,
 )
 from tcx.organisations.reference import seed_reference_data
 
@@ -51,6 +52,7 @@ def organisation_ensure(
     country = Country.objects.get(code=country_code) if country_code else None
     organisation = Organisation.objects.create(
         name=name,
+        code=organisation_code(Organisation, country_code=country_code, short_name=short_name, name=name),
         kind=kind,
         country=country,
         short_name=short_name,
@@ -145,6 +147,13 @@ def organisation_create(*, actor: Any, data: dict[str, Any], request: Any = None
     contact_point = bool(cleaned.get("is_national_contact_point")) and cleaned.get("parent") is not None
     if contact_point:
         cleaned["is_national_contact_point"] = False
+    country = cleaned.get("country")
+    cleaned["code"] = organisation_code(
+        Organisation,
+        country_code=country.code if country else None,
+        short_name=cleaned.get("short_name", ""),
+        name=cleaned["name"],
+    )
     organisation = Organisation.objects.create(**cleaned)
     audit.record(
         actor=actor,
