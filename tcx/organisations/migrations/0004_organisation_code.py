@@ -25,11 +25,13 @@ def fill_codes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("organisations", "0003_organisation_change")]
 
+    # Added without an index: PostgreSQL's AlterField to unique creates the ``_like`` index a
+    # SlugField's db_index would already have made (a duplicate name).
     operations = [
         migrations.AddField(
             model_name="organisation",
             name="code",
-            field=models.SlugField(max_length=60, null=True, editable=False),
+            field=models.SlugField(max_length=60, null=True, editable=False, db_index=False),
         ),
         migrations.RunPython(fill_codes, migrations.RunPython.noop),
         migrations.AlterField(
