@@ -19,6 +19,7 @@ from tcx.accounts.models import ApiToken, MfaEnrolmentCode, Role, TokenScope, Us
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.organisations.models import Organisation, OrganisationKind
+from tcx.policy import rules
 
 # The roles an organisation of each kind may give its people.
 ROLES_BY_KIND: dict[str, set[str]] = {
@@ -170,9 +171,7 @@ def mfa_reset(*, actor: User, user: User, request: HttpRequest | None = None) ->
 def can_issue_enrolment_code(actor: User, user: User) -> bool:
     """An agency admin for their agency's people; the operator for the admins and operators it
     creates (each agency's first admin)."""
-    if can_manage_user(actor, user):
-        return True
-    return actor.role == Role.OPERATOR and user.role in (Role.AGENCY_ADMIN, Role.OPERATOR)
+    return can_manage_user(actor, user) or rules.onboards_account(actor, user)
 
 
 def _hash_enrolment_code(code: str) -> str:

@@ -21,6 +21,7 @@ from tcx.organisations.models import (
     organisation_code,
 )
 from tcx.organisations.reference import seed_reference_data
+from tcx.policy import rules
 
 
 @transaction.atomic
@@ -81,12 +82,8 @@ class Refused(Exception):
     """The actor may not edit reference data."""
 
 
-# The platform operator onboards agencies; the Secretariat keeps the SOMTC facts (lead shepherds).
-REFERENCE_EDITORS = frozenset({"operator", "secretariat_officer"})
-
-
 def can_edit_reference(actor: Any) -> bool:
-    return bool(actor is not None and actor.is_authenticated and actor.role in REFERENCE_EDITORS)
+    return rules.edits_reference_data(actor)
 
 
 def _check_editor(actor: Any) -> None:

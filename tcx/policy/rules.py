@@ -49,6 +49,13 @@ class User(Protocol):
 
 OPERATIONAL_ROLES = frozenset({"officer", "analyst", "supervisor", "partner_liaison"})
 EDITOR_ROLES = frozenset({"officer", "analyst", "supervisor"})
+# Who decides the release of an agency's records behind a hit (and is told of hits on them).
+RELEASER_ROLES = frozenset({"supervisor"})
+# The platform operator onboards agencies; the Secretariat keeps the SOMTC facts (lead shepherds).
+REFERENCE_EDITOR_ROLES = frozenset({"operator", "secretariat_officer"})
+# The accounts the operator creates, and so may give a first MFA enrolment code: agencies' first
+# admins and other operators.
+OPERATOR_ONBOARDED_ROLES = frozenset({"agency_admin", "operator"})
 
 M = TypeVar("M", bound=models.Model)
 
@@ -82,6 +89,28 @@ def sees_operational_data(actor: User | None) -> bool:
         and actor.is_active
         and actor.role in OPERATIONAL_ROLES
         and actor.organisation_id is not None
+    )
+
+
+def edits_operational_data(actor: User | None) -> bool:
+    """An agency's officers, analysts and supervisors: they write and decide for their agency."""
+    return sees_operational_data(actor) and actor is not None and actor.role in EDITOR_ROLES
+
+
+def edits_reference_data(actor: Any) -> bool:
+    """May change organisations, sharing groups and crime areas (and decide the changes of an
+    organisation's kind, country or routing that another editor asked for)."""
+    return bool(actor is not None and actor.is_authenticated and actor.role in REFERENCE_EDITOR_ROLES)
+
+
+def onboards_account(actor: Any, user: Any) -> bool:
+    """The operator onboards agencies' first admins and other operators (it issues their MFA
+    enrolment codes); an agency's own people are its admin's."""
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and actor.role == "operator"
+        and user.role in OPERATOR_ONBOARDED_ROLES
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tcx.notifications import services as notifications
 from tcx.notifications.registry import register_kind
+from tcx.policy import rules
 from tcx.records.models import Priority, ReleaseStatus
 
 HIT = "records.hit"
@@ -26,7 +27,7 @@ register_kind(RELEASE_REQUEST, gettext_lazy("A request to release your agency's 
 register_kind(RELEASE_DECISION, gettext_lazy("A decision on your agency's release request"))
 
 # who is told of hits and asked for releases: the people who decide releases
-SUPERVISORS = frozenset({"supervisor"})
+SUPERVISORS = rules.RELEASER_ROLES
 
 
 def hit_found(*, match: Any) -> None:

@@ -16,6 +16,7 @@ from tcx.accounts import selectors as account_selectors
 from tcx.audit import selectors as audit_selectors
 from tcx.exchange.home import exchange_panel
 from tcx.organisations import selectors as org_selectors
+from tcx.policy import rules
 from tcx.records.home import hits_panel
 from tcx.roadmap.home import roadmap_panel
 
@@ -116,7 +117,7 @@ def _secretariat_panel(actor: Any) -> Panel | None:
 
 def _organisation_changes_panel(actor: Any) -> Panel | None:
     """For the reference-data editors: changes of kind, country or routing awaiting a second person."""
-    if actor.role not in ("operator", "secretariat_officer"):
+    if not rules.edits_reference_data(actor):
         return None
     pending = org_selectors.organisation_change_list(status="pending")
     count = pending.count()

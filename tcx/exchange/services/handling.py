@@ -310,7 +310,7 @@ def forward_decide(
     exchange = forward.exchange
     if (
         not rules.is_visible(exchange, actor)
-        or actor.role not in rules.EDITOR_ROLES
+        or not rules.edits_operational_data(actor)
         or actor.pk == forward.requested_by_id
     ):
         raise NotFound("not found")
