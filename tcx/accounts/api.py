@@ -16,6 +16,7 @@ from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
 from tcx.api.schemas import StrictInput
 from tcx.organisations import selectors as org_selectors
+from tcx.policy.capabilities import Capability, has_capability
 
 router = Router(tags=["accounts"])
 
@@ -105,7 +106,7 @@ class TokenCreatedOut(TokenOut):
 
 def _admin(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
-    if user.role != Role.AGENCY_ADMIN:
+    if not has_capability(user, Capability.ADMINISTER_AGENCY):
         raise ApiProblem(403, "only an agency admin manages users")
     return user
 

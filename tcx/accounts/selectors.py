@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tcx.accounts.models import ApiToken, MfaEnrolmentCode, Role, User
+from tcx.accounts.models import ApiToken, MfaEnrolmentCode, User
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 
 
 def user_list(*, fetched_by: User) -> QuerySet[User]:
     """The people an agency admin manages: their own agency's. Nobody else lists users."""
-    if fetched_by.role != Role.AGENCY_ADMIN:
+    if not has_capability(fetched_by, Capability.ADMINISTER_AGENCY):
         return User.objects.none()
     return User.objects.select_related("organisation").filter(organisation_id=fetched_by.organisation_id)
 
@@ -25,7 +26,7 @@ def access_user(*, actor: User, user_id: int) -> User:
 def token_list(*, actor: User) -> QuerySet[ApiToken]:
     """The actor's own tokens; for an agency admin, every token of their agency."""
     qs = ApiToken.objects.select_related("user")
-    if actor.role == Role.AGENCY_ADMIN:
+    if has_capability(actor, Capability.ADMINISTER_AGENCY):
         return qs.filter(user__organisation_id=actor.organisation_id)
     return qs.filter(user=actor)
 
@@ -41,15 +42,6 @@ def has_confirmed_mfa(*, user: User) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
-def supervisor_emails(*, organisation_id: int) -> list[str]:
-    """Where an agency's alerts go: its active supervisors' addresses."""
-    return list(
-        User.objects.filter(organisation_id=organisation_id, role=Role.SUPERVISOR, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
 
 
 def user_exists(*, username: str) -> bool:

@@ -18,16 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tcx.accounts.models import ApiToken, MfaEnrolmentCode, Role, TokenScope, User
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
-from tcx.organisations.models import Organisation, OrganisationKind
+from tcx.organisations.models import Organisation
 from tcx.policy import rules
+from tcx.policy.capabilities import ROLES_BY_KIND, Capability, has_capability
 
-# The roles an organisation of each kind may give its people.
-ROLES_BY_KIND: dict[str, set[str]] = {
-    OrganisationKind.MEMBER_STATE_AGENCY: {Role.OFFICER, Role.ANALYST, Role.SUPERVISOR, Role.AGENCY_ADMIN},
-    OrganisationKind.PARTNER_AGENCY: {Role.PARTNER_LIAISON, Role.AGENCY_ADMIN},
-    OrganisationKind.ASEAN_BODY: {Role.SECRETARIAT_OFFICER, Role.AGENCY_ADMIN, Role.OPERATOR},
-    OrganisationKind.INTERNATIONAL: {Role.OFFICER, Role.ANALYST, Role.SUPERVISOR, Role.AGENCY_ADMIN},
-}
 TOKEN_PREFIX = "tcx"  # noqa: S105 - a label, not a secret
 
 
@@ -46,8 +40,8 @@ class Refused(Exception):
 def _check_role(organisation: Organisation, role: str) -> None:
     if role not in Role.values:
         raise AccountError({"role": f"unknown role {role!r}; use one of {', '.join(Role.values)}"})
-    if role not in ROLES_BY_KIND.get(organisation.kind, set()):
-        allowed = ", ".join(sorted(ROLES_BY_KIND.get(organisation.kind, set())))
+    if role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
+        allowed = ", ".join(sorted(ROLES_BY_KIND.get(organisation.kind, frozenset())))
         raise AccountError(
             {"role": f"a {organisation.get_kind_display()} can have only these roles: {allowed}"}
         )
@@ -55,7 +49,7 @@ def _check_role(organisation: Organisation, role: str) -> None:
 
 def can_manage_user(actor: User, user: User) -> bool:
     """An agency admin manages the people of their own agency; the operator bootstraps admins."""
-    if actor.role == Role.AGENCY_ADMIN:
+    if has_capability(actor, Capability.ADMINISTER_AGENCY):
         return user.organisation_id == actor.organisation_id
     return False
 
@@ -77,11 +71,13 @@ def user_create(
 ) -> User:
     """Create a person. ``actor`` None is the CLI or the demo seed (the node's own operator)."""
     if actor is not None:
-        if actor.role == Role.AGENCY_ADMIN and organisation.pk != actor.organisation_id:
-            raise Refused("an agency admin creates users of their own agency only")
-        if actor.role == Role.OPERATOR and role not in (Role.AGENCY_ADMIN, Role.OPERATOR):
-            raise Refused("the operator creates agency admins and operators only")
-        if actor.role not in (Role.AGENCY_ADMIN, Role.OPERATOR):
+        if has_capability(actor, Capability.ADMINISTER_AGENCY):
+            if organisation.pk != actor.organisation_id:
+                raise Refused("an agency admin creates users of their own agency only")
+        elif has_capability(actor, Capability.ONBOARD_ACCOUNTS):
+            if not rules.onboards_role(actor, role):
+                raise Refused("the operator creates agency admins and operators only")
+        else:
             raise Refused("only an agency admin creates users")
     errors: dict[str, str] = {}
     username = username.strip()

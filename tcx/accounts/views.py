@@ -29,9 +29,10 @@ from tcx.accounts.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from tcx.accounts.models import AuthFailureScope, MfaEnrolmentCode, Role, User
+from tcx.accounts.models import AuthFailureScope, MfaEnrolmentCode, User
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 
 
@@ -200,7 +201,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def _admin_only(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
-    if user.role != Role.AGENCY_ADMIN:
+    if not has_capability(user, Capability.ADMINISTER_AGENCY):
         raise Http404("not found")
     return user
 

@@ -13,6 +13,7 @@ from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
 from tcx.audit import selectors, services
 from tcx.audit.registry import AuditAction
+from tcx.policy.capabilities import Capability, has_capability
 
 router = Router(tags=["audit"])
 
@@ -68,7 +69,7 @@ def list_events(request: HttpRequest, action: str | None = None, outside_only: b
 
 @router.post("/verify", response=VerifyOut, summary="Verify the whole hash chain (platform operator)")
 def verify_chain(request: HttpRequest) -> Any:
-    if getattr(request.user, "role", None) != "operator":
+    if not has_capability(request.user, Capability.OPERATE_PLATFORM):
         raise ApiProblem(403, "only the platform operator verifies the audit chain")
     result = services.verify()
     services.record(

@@ -14,15 +14,16 @@ from django.db.models import Q, QuerySet
 
 from tcx.audit.models import AuditEvent
 from tcx.audit.registry import SYSTEM_ACTIONS
+from tcx.policy.capabilities import Capability, has_capability
 
 
 def audit_event_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.select_related("organisation", "target_owner")
     if actor is None or not actor.is_authenticated:
         return qs.none()
-    if actor.role == "operator":
+    if has_capability(actor, Capability.OPERATE_PLATFORM):
         qs = qs.filter(action__in=SYSTEM_ACTIONS)
-    elif actor.role in ("supervisor", "agency_admin"):
+    elif has_capability(actor, Capability.VIEW_AUDIT):
         qs = qs.filter(Q(target_owner_id=actor.organisation_id) | Q(organisation_id=actor.organisation_id))
     else:
         qs = qs.filter(actor_id=actor.pk)

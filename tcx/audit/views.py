@@ -9,6 +9,8 @@ from django.shortcuts import render
 
 from tcx.audit import selectors, services
 from tcx.audit.registry import AuditAction
+from tcx.policy.actors import MaybeActor
+from tcx.policy.capabilities import Capability, has_capability
 
 
 @login_required
@@ -37,10 +39,9 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scope_label(user: object) -> str:
-    role = getattr(user, "role", "")
-    if role == "operator":
+def _scope_label(user: MaybeActor) -> str:
+    if has_capability(user, Capability.OPERATE_PLATFORM):
         return "System events of this node (sign-ins, accounts, tokens, reference data)."
-    if role in ("supervisor", "agency_admin"):
+    if has_capability(user, Capability.VIEW_AUDIT):
         return "Events that touch your agency's data, and the actions of your agency's people."
     return "Your own actions."

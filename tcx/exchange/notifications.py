@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from tcx.exchange.models import Priority
 from tcx.notifications import services as notifications
 from tcx.notifications.registry import register_kind
-from tcx.policy import rules
+from tcx.policy.capabilities import Capability
 
 REQUEST = "exchange.request"
 REPLY = "exchange.reply"
@@ -85,7 +85,8 @@ def forward_requested(*, actor: Any, forward: Any, organisation_ids: list[int]) 
     exchange = forward.exchange
     notifications.notify(
         recipients=[
-            notifications.Recipients(organisation_id=pk, roles=rules.EDITOR_ROLES) for pk in organisation_ids
+            notifications.Recipients(organisation_id=pk, capability=Capability.EDIT_OPERATIONAL)
+            for pk in organisation_ids
         ],
         kind=FORWARD_REQUEST,
         target=exchange,

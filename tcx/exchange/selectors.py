@@ -28,6 +28,7 @@ from tcx.exchange.models import (
     ParticipantRole,
 )
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, has_capability, holders
 from tcx.policy.rules import NotFound
 
 # The time zone an agency works in, by country (display only; everything is stored in UTC).
@@ -66,11 +67,10 @@ def local_time(moment: dt.datetime, *, organisation: Any) -> dt.datetime:
     return moment.astimezone(time_zone_of(organisation))
 
 
-def colleagues(*, organisation_id: int, roles: list[str] | None = None) -> QuerySet[Any]:
-    """The active operational people of an agency (for assignment, reminders, escalation)."""
-    users = get_user_model().objects.filter(
-        organisation_id=organisation_id, is_active=True, role__in=roles or sorted(rules.OPERATIONAL_ROLES)
-    )
+def colleagues(*, organisation_id: int, capability: Capability = Capability.SEE_OPERATIONAL) -> QuerySet[Any]:
+    """The active people of an agency with ``capability`` (by default, its operational people:
+    for assignment, reminders, escalation)."""
+    users = get_user_model().objects.filter(holders(capability), organisation_id=organisation_id)
     return users.order_by("last_name", "first_name", "username")
 
 
@@ -270,7 +270,7 @@ def forward_requests_for_provider(*, actor: Any) -> QuerySet[ForwardRequest]:
     """Forward requests waiting for the actor's agency's decision: those where a part of the
     thread the agency owns (the exchange or one of its messages) waits for its consent. The
     person who asked never decides their own request."""
-    if not rules.sees_operational_data(actor) or actor.role not in rules.EDITOR_ROLES:
+    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
         return ForwardRequest.objects.none()
     waiting = ForwardConsent.objects.filter(
         forward=OuterRef("pk"), organisation_id=actor.organisation_id, status=ForwardStatus.PENDING
@@ -384,7 +384,7 @@ def service_measures(*, actor: Any, since: dt.datetime | None = None) -> Service
     """The actor's agency's share of received requests answered within the deadline (and within
     5 days, Europol's target), over requests already answered or past their deadline.
     Supervisors only; counts, never content."""
-    if not rules.sees_operational_data(actor) or actor.role != "supervisor":
+    if not has_capability(actor, Capability.SUPERVISE):
         return None
     now = timezone.now()
     since = since or now - dt.timedelta(days=365)

@@ -24,6 +24,7 @@ from tcx.exchange import downloads, selectors, services, storage
 from tcx.exchange.forms import AssignForm, ComposeForm, DecisionForm, FilterForm, ForwardForm, ReplyForm
 from tcx.exchange.models import Exchange, ExchangeStatus
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 
 
@@ -312,7 +313,7 @@ def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
 @login_required
 def forward_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
-    if actor.role not in rules.EDITOR_ROLES:
+    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
         raise Http404("not found")
     return render(
         request,

@@ -34,6 +34,7 @@ from tcx.audit.registry import AuditAction
 from tcx.notifications import registry
 from tcx.notifications.models import EmailDelivery, EmailPreference, Notification, Preference
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, holders
 
 logger = logging.getLogger(__name__)
 
@@ -57,18 +58,16 @@ class NotificationError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Recipients:
-    """The active people of one organisation, all of them or only the given roles.
-
-    (When tcx.policy answers capabilities, a ``capability`` selection takes the place of roles.)"""
+    """The active people of one organisation, all of them or only those with a capability."""
 
     organisation_id: int
-    roles: frozenset[str] | None = None
+    capability: Capability | None = None
 
 
 def _people(selection: Recipients) -> list[Any]:
     users = get_user_model().objects.filter(organisation_id=selection.organisation_id, is_active=True)
-    if selection.roles is not None:
-        users = users.filter(role__in=sorted(selection.roles))
+    if selection.capability is not None:
+        users = users.filter(holders(selection.capability))
     return list(users.order_by("pk"))
 
 

@@ -51,4 +51,4 @@ def signed_in(actor: MaybeActor) -> Actor | None:
     """The actor if it is a signed-in, active person; None otherwise (the anonymous user)."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return None
-    return actor  # type: ignore[return-value]
+    return actor

@@ -1,12 +1,14 @@
 """Who may see and do what. Every visibility question in TCX is answered here.
 
 Visibility of a shareable object for an actor (a user):
-- only the operational roles (officer, analyst, supervisor, partner liaison) see operational
-  data; the agency admin, the Secretariat officer and the platform operator see none;
+- only the people with ``Capability.SEE_OPERATIONAL`` (officers, analysts, supervisors, partner
+  liaisons; ``tcx.policy.capabilities``) see operational data; the agency admin, the
+  Secretariat officer and the platform operator see none;
 - the owner's people see everything the owner holds;
 - CLEAR is visible to every operational user of the node;
 - GREEN, AMBER and AMBER+STRICT are visible to the audience: named organisations and the
-  members of named sharing groups;
+  members of named sharing groups (and any other audience an app registers, see
+  ``tcx.policy.audiences``);
 - RED is visible to the named organisations only (a group is not a named recipient);
 - a dialogue-partner agency never sees a non-CLEAR object that has no legal basis, even if a
   group reaches it (defence in depth: group membership can change after the object was shared).
@@ -18,13 +20,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from tcx.organisations import selectors as org_selectors
 from tcx.organisations.models import Organisation, OrganisationKind
+from tcx.policy.actors import Actor, MaybeActor, signed_in
+from tcx.policy.audiences import audience_providers
+from tcx.policy.capabilities import Capability, Role, has_capability, roles_with
 from tcx.policy.models import (
     TLP,
     HandlingCode,
@@ -33,29 +38,16 @@ from tcx.policy.models import (
     SourceReliability,
 )
 
-
-class User(Protocol):
-    """What the policy needs of an actor (``tcx.accounts.models.User`` is one)."""
-
-    pk: Any
-    role: str
-    organisation_id: int | None
-    organisation: Organisation
-    is_active: bool
-
-    @property
-    def is_authenticated(self) -> bool: ...
-
-
-OPERATIONAL_ROLES = frozenset({"officer", "analyst", "supervisor", "partner_liaison"})
-EDITOR_ROLES = frozenset({"officer", "analyst", "supervisor"})
+# The role sets of the table, for the few callers that still select people by role.
+OPERATIONAL_ROLES = roles_with(Capability.SEE_OPERATIONAL)
+EDITOR_ROLES = roles_with(Capability.EDIT_OPERATIONAL)
 # Who decides the release of an agency's records behind a hit (and is told of hits on them).
-RELEASER_ROLES = frozenset({"supervisor"})
+RELEASER_ROLES = roles_with(Capability.RELEASE)
 # The platform operator onboards agencies; the Secretariat keeps the SOMTC facts (lead shepherds).
-REFERENCE_EDITOR_ROLES = frozenset({"operator", "secretariat_officer"})
+REFERENCE_EDITOR_ROLES = roles_with(Capability.EDIT_REFERENCE_DATA)
 # The accounts the operator creates, and so may give a first MFA enrolment code: agencies' first
 # admins and other operators.
-OPERATOR_ONBOARDED_ROLES = frozenset({"agency_admin", "operator"})
+OPERATOR_ONBOARDED_ROLES = frozenset({Role.AGENCY_ADMIN, Role.OPERATOR})
 
 M = TypeVar("M", bound=models.Model)
 
@@ -82,98 +74,77 @@ class Action(models.TextChoices):
     FORWARD = "forward", "forward to a third party"
 
 
-def sees_operational_data(actor: User | None) -> bool:
-    return bool(
-        actor is not None
-        and actor.is_authenticated
-        and actor.is_active
-        and actor.role in OPERATIONAL_ROLES
-        and actor.organisation_id is not None
-    )
+def sees_operational_data(actor: MaybeActor) -> bool:
+    return has_capability(actor, Capability.SEE_OPERATIONAL)
 
 
-def edits_operational_data(actor: User | None) -> bool:
+def edits_operational_data(actor: MaybeActor) -> bool:
     """An agency's officers, analysts and supervisors: they write and decide for their agency."""
-    return sees_operational_data(actor) and actor is not None and actor.role in EDITOR_ROLES
+    return has_capability(actor, Capability.EDIT_OPERATIONAL)
 
 
-def edits_reference_data(actor: Any) -> bool:
+def edits_reference_data(actor: MaybeActor) -> bool:
     """May change organisations, sharing groups and crime areas (and decide the changes of an
     organisation's kind, country or routing that another editor asked for)."""
-    return bool(actor is not None and actor.is_authenticated and actor.role in REFERENCE_EDITOR_ROLES)
+    return has_capability(actor, Capability.EDIT_REFERENCE_DATA)
 
 
-def onboards_account(actor: Any, user: Any) -> bool:
+def onboards_role(actor: MaybeActor, role: str) -> bool:
+    """May ``actor`` create a person of ``role``? The operator onboards agencies' first admins
+    and other operators; an agency's own people are its admin's."""
+    return has_capability(actor, Capability.ONBOARD_ACCOUNTS) and role in OPERATOR_ONBOARDED_ROLES
+
+
+def onboards_account(actor: MaybeActor, user: Actor) -> bool:
     """The operator onboards agencies' first admins and other operators (it issues their MFA
     enrolment codes); an agency's own people are its admin's."""
-    return bool(
-        actor is not None
-        and actor.is_authenticated
-        and actor.role == "operator"
-        and user.role in OPERATOR_ONBOARDED_ROLES
-    )
+    return onboards_role(actor, user.role)
 
 
-def _actor_groups(actor: User) -> set[int]:
-    cache = getattr(actor, "_tcx_group_ids", None)
-    if cache is None:
-        cache = org_selectors.sharing_group_ids_for(organisation=actor.organisation)
-        actor._tcx_group_ids = cache  # type: ignore[attr-defined]
-    return cache
+def _audience(model: type[models.Model], actor: Actor, *, per_row: bool) -> Q:
+    """Who else than the owner's people an object reaches: the union of the registered audiences,
+    each at the TLP levels it reaches."""
+    audience = Q(pk__in=[])
+    for provider in audience_providers():
+        condition = provider.sql(model, actor, per_row)
+        if condition is not None:
+            audience |= Q(Q(tlp__in=sorted(provider.levels)), condition)
+    return audience
 
 
-def visible(queryset: QuerySet[M], actor: User | None, *, per_row: bool = False) -> QuerySet[M]:
+def visible(queryset: QuerySet[M], actor: MaybeActor, *, per_row: bool = False) -> QuerySet[M]:
     """The objects of ``queryset`` (a ``Shareable`` model) that ``actor`` may see.
 
     ``per_row=True`` states the same rule with correlated EXISTS probes of the audience tables
     instead of IN over the actor's whole audience: for a caller that walks a few rows in index
     order (a page of an inbox), where building the full audience set would cost more than the
     page."""
-    if not sees_operational_data(actor):
+    person = signed_in(actor)
+    if person is None or not sees_operational_data(person):
         return queryset.none()
-    assert actor is not None
-    model = queryset.model
-    org_id = actor.organisation_id
-    org_through = model.audience_organisations.through  # type: ignore[attr-defined]
-    group_through = model.audience_groups.through  # type: ignore[attr-defined]
-    fk = f"{model._meta.model_name}_id"
-    named: Q | Exists
-    in_group: Q | Exists
-    if per_row:
-        named = Exists(org_through.objects.filter(**{fk: OuterRef("pk")}, organisation_id=org_id))
-        in_group = Exists(
-            group_through.objects.filter(**{fk: OuterRef("pk")}, sharinggroup_id__in=_actor_groups(actor))
-        )
-    else:
-        named = Q(pk__in=org_through.objects.filter(organisation_id=org_id).values(fk))
-        in_group = Q(pk__in=group_through.objects.filter(sharinggroup_id__in=_actor_groups(actor)).values(fk))
-    audience = Q(tlp__in=[TLP.GREEN, TLP.AMBER, TLP.AMBER_STRICT]) & (named | in_group)
-    audience |= Q(tlp=TLP.RED) & named
-    if actor.organisation.kind == OrganisationKind.PARTNER_AGENCY:
+    audience = _audience(queryset.model, person, per_row=per_row)
+    if person.organisation.kind == OrganisationKind.PARTNER_AGENCY:
         audience &= ~Q(legal_basis="")
-    return queryset.filter(Q(owner_id=org_id) | Q(tlp=TLP.CLEAR) | audience)
+    return queryset.filter(Q(owner_id=person.organisation_id) | Q(tlp=TLP.CLEAR) | audience)
 
 
-def is_visible(obj: Shareable, actor: User | None) -> bool:
+def is_visible(obj: Shareable, actor: MaybeActor) -> bool:
     """The same rule as ``visible`` for one object already in memory."""
-    if not sees_operational_data(actor):
+    person = signed_in(actor)
+    if person is None or not sees_operational_data(person):
         return False
-    assert actor is not None
-    if obj.owner_id == actor.organisation_id:  # type: ignore[attr-defined]
+    if obj.owner_id == person.organisation_id:
         return True
     if obj.tlp == TLP.CLEAR:
         return True
-    if actor.organisation.kind == OrganisationKind.PARTNER_AGENCY and not obj.legal_basis:
+    if person.organisation.kind == OrganisationKind.PARTNER_AGENCY and not obj.legal_basis:
         return False
-    named = obj.audience_organisations.filter(pk=actor.organisation.pk).exists()
-    if obj.tlp == TLP.RED:
-        return named
-    if named:
-        return True
-    return obj.audience_groups.filter(pk__in=_actor_groups(actor)).exists()
+    return any(
+        obj.tlp in provider.levels and provider.contains(obj, person) for provider in audience_providers()
+    )
 
 
-def access(queryset: QuerySet[M], *, actor: User | None, pk: Any, action: str = Action.VIEW) -> M:
+def access(queryset: QuerySet[M], *, actor: MaybeActor, pk: Any, action: str = Action.VIEW) -> M:
     """The one object lookup: the object if the actor may see it and do ``action``, else NotFound."""
     obj = visible(queryset, actor).filter(pk=pk).first()
     if obj is None or not can(actor, action, obj):  # type: ignore[arg-type]
@@ -181,18 +152,18 @@ def access(queryset: QuerySet[M], *, actor: User | None, pk: Any, action: str = 
     return obj
 
 
-def can(actor: User | None, action: str, obj: Shareable) -> bool:
+def can(actor: MaybeActor, action: str, obj: Shareable) -> bool:
     """May ``actor`` do ``action`` on ``obj``? Always False for what the actor may not see."""
-    if not is_visible(obj, actor):
+    person = signed_in(actor)
+    if person is None or not is_visible(obj, person):
         return False
-    assert actor is not None
-    is_owner = obj.owner_id == actor.organisation_id  # type: ignore[attr-defined]
+    is_owner = obj.owner_id == person.organisation_id
     if action == Action.VIEW or action == Action.EXPORT:
         return True
     if action in (Action.EDIT, Action.ARCHIVE, Action.SHARE):
-        return is_owner and actor.role in EDITOR_ROLES
+        return is_owner and has_capability(person, Capability.EDIT_OPERATIONAL)
     if action == Action.RELEASE:
-        return is_owner and actor.role == "supervisor"
+        return is_owner and has_capability(person, Capability.RELEASE)
     if action == Action.FORWARD:
         if is_owner:
             return True
@@ -300,7 +271,7 @@ def apply_policy(obj: Shareable, policy: Policy) -> None:
 def policy_of(obj: Shareable) -> dict[str, Any]:
     """The policy metadata of an object, as carried into every view and export."""
     return {
-        "owner": obj.owner.name,  # type: ignore[attr-defined]
+        "owner": obj.owner.name,
         "tlp": obj.tlp,
         "handling_codes": list(obj.handling_codes or []),
         "handling_h3_text": obj.handling_h3_text,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.records import selectors
 from tcx.records.models import MatchStatus
 
@@ -35,7 +36,7 @@ def hits_panel(actor: Any) -> dict[str, Any] | None:
     open_count = open_hits.count() if newest else 0  # no open hit: nothing more to ask
     if newest and open_hits.matches.filter(deconfliction=True).exists():
         items.insert(0, "Deconfliction: another agency targets the same subject in an active operation.")
-    if actor.role == "supervisor":
+    if has_capability(actor, Capability.RELEASE):
         pending = selectors.release_requests_to_decide(actor=actor).filter(status="pending")
         if pending.exists():
             items.append(f"{pending.count()} request(s) to release your agency's records wait for you.")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tcx.notifications import services as notifications
 from tcx.notifications.registry import register_kind
-from tcx.policy import rules
+from tcx.policy.capabilities import Capability
 from tcx.records.models import Priority, ReleaseStatus
 
 HIT = "records.hit"
@@ -27,13 +27,15 @@ register_kind(RELEASE_REQUEST, gettext_lazy("A request to release your agency's 
 register_kind(RELEASE_DECISION, gettext_lazy("A decision on your agency's release request"))
 
 # who is told of hits and asked for releases: the people who decide releases
-SUPERVISORS = rules.RELEASER_ROLES
+DECIDERS = Capability.RELEASE
 
 
 def hit_found(*, match: Any) -> None:
     """Both agencies, each about its own record: its supervisors and the record's author."""
     for record in (match.record_a, match.record_b):
-        recipients: list[Any] = [notifications.Recipients(organisation_id=record.owner_id, roles=SUPERVISORS)]
+        recipients: list[Any] = [
+            notifications.Recipients(organisation_id=record.owner_id, capability=DECIDERS)
+        ]
         if record.created_by is not None:
             recipients.append(record.created_by)
         if match.deconfliction:
@@ -57,7 +59,7 @@ def hit_found(*, match: Any) -> None:
 
 def release_requested(*, actor: Any, release: Any) -> None:
     notifications.notify(
-        recipients=notifications.Recipients(organisation_id=release.record.owner_id, roles=SUPERVISORS),
+        recipients=notifications.Recipients(organisation_id=release.record.owner_id, capability=DECIDERS),
         kind=RELEASE_REQUEST,
         target=release,
         title=_("%(agency)s asks for the release of your record #%(record)s")
@@ -82,7 +84,7 @@ def release_decided(*, actor: Any, release: Any) -> None:
     notifications.notify(
         recipients=[
             release.requested_by,
-            notifications.Recipients(organisation_id=release.requester_id, roles=SUPERVISORS),
+            notifications.Recipients(organisation_id=release.requester_id, capability=DECIDERS),
         ],
         kind=RELEASE_DECISION,
         target=release,

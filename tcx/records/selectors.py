@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from tcx.matching import Matcher, parse_entity
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.records.index import DatabaseIndex
 from tcx.records.models import (
@@ -239,7 +240,7 @@ def hit_view(*, actor: Any, match: Match) -> HitView:
 
 def release_requests_to_decide(*, actor: Any) -> QuerySet[ReleaseRequest]:
     """Requests for the actor's agency's records (its supervisors decide them)."""
-    if not rules.sees_operational_data(actor) or actor.role != "supervisor":
+    if not has_capability(actor, Capability.RELEASE):
         return ReleaseRequest.objects.none()
     return (
         ReleaseRequest.objects.select_related("requester", "record", "requested_by")
@@ -269,7 +270,7 @@ def record_links(*, actor: Any, record: Record) -> list[Any]:
 
 def import_runs(*, actor: Any) -> QuerySet[ImportRun]:
     """The imports of the actor's agency, newest first (its editors'; nobody else's)."""
-    if not rules.sees_operational_data(actor) or actor.role not in rules.EDITOR_ROLES:
+    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
         return ImportRun.objects.none()
     return ImportRun.objects.filter(owner=actor.organisation).select_related("created_by").order_by("-pk")
 

@@ -20,6 +20,7 @@ from tcx.matching import Matcher, screen_one
 from tcx.matching.io import UNSAFE_TEXT, shown
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import Action, NotFound, Policy
 from tcx.records import index as match_index
 from tcx.records import jobs
@@ -125,7 +126,7 @@ def _crime_areas(codes: list[str]) -> list[Any]:
 
 
 def _editor_check(actor: Any) -> None:
-    if not rules.sees_operational_data(actor) or actor.role not in rules.EDITOR_ROLES:
+    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
         raise NotFound("not found")
 
 
@@ -340,7 +341,7 @@ def match_decide(*, actor: Any, match: Match, confirm: bool, request: HttpReques
     A match is decided once: its row is locked and its state read again under the lock, so of two
     concurrent decisions one is made and the other is refused (``DecisionConflict``)."""
     own = {match.record_a.owner_id, match.record_b.owner_id}
-    if actor.organisation_id not in own or actor.role not in ("analyst", "supervisor"):
+    if actor.organisation_id not in own or not has_capability(actor, Capability.DECIDE_MATCH):
         raise NotFound("match not found")
     try:
         match.refresh_from_db(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.records import selectors, services
 from tcx.records.forms import (
@@ -61,7 +62,12 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"records": records, "form": form, "query": query, "can_create": actor.role in rules.EDITOR_ROLES},
+        {
+            "records": records,
+            "form": form,
+            "query": query,
+            "can_create": has_capability(actor, Capability.EDIT_OPERATIONAL),
+        },
     )
 
 
@@ -69,7 +75,7 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_create_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
-    if actor.role not in rules.EDITOR_ROLES:
+    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
         raise Http404("not found")
     form = RecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +204,7 @@ def match_decision_view(request: HttpRequest, match_id: int) -> HttpResponse:
 @login_required
 def release_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
-    if actor.role != "supervisor":
+    if not has_capability(actor, Capability.RELEASE):
         raise Http404("not found")
     releases = selectors.release_requests_to_decide(actor=actor)
     page = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
@@ -241,7 +247,7 @@ def record_import_view(request: HttpRequest) -> HttpResponse:
     from tcx.records import import_runs
 
     actor = _operational(request)
-    if actor.role not in rules.EDITOR_ROLES:
+    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
         raise Http404("not found")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.roadmap import selectors
 
 
@@ -15,7 +16,7 @@ def roadmap_panel(actor: Any) -> dict[str, Any] | None:
         return None
     somtc = selectors.next_somtc()
     lines = selectors.action_line_list(actor=actor).exclude(status__in=("done", "dropped"))
-    if actor.role != "secretariat_officer" and scope.everything:
+    if has_capability(actor, Capability.CONTRIBUTE_ROADMAP):
         country = actor.organisation.country_id
         lines = lines.filter(Q(lead_id=country) | Q(co_leads=country)).distinct()
     items = []
@@ -25,9 +26,7 @@ def roadmap_panel(actor: Any) -> dict[str, Any] | None:
     if somtc:
         due = lines.filter(due_on__lte=somtc.starts_on).count()
         items.append(f"{due} open action line(s) due before {somtc.number} ({somtc.starts_on:%d %b %Y}).")
-    title = (
-        "Roadmap: lines you lead" if actor.role != "secretariat_officer" and scope.everything else "Roadmap"
-    )
+    title = "Roadmap: lines you lead" if has_capability(actor, Capability.CONTRIBUTE_ROADMAP) else "Roadmap"
     return {
         "title": title,
         "items": items or ["Nothing due or late."],

@@ -1,11 +1,12 @@
 """Reads of the roadmap, taking the actor. The visibility rule lives here, in ``scope_of``.
 
 Who sees what (the roadmap is not operational data; see README):
-- the ASEAN Secretariat (asean_body organisations, any role but operator) and every person of a
-  member-state agency: all of it;
+- the ASEAN Secretariat's officers and every person of a member-state agency: all of it
+  (``Capability.SEE_ROADMAP``);
 - a dialogue-partner liaison: the meetings its country takes part in (and their decisions), the
   action lines it is a partner of, the programmes it sponsors, its own equipment offers and the
-  needs those offers are matched to, plus the open needs (so that it can offer);
+  needs those offers are matched to, plus the open needs (so that it can offer)
+  (``Capability.SEE_PARTNER_ROADMAP``);
 - the platform operator and anyone else: nothing ("not found").
 Every page and endpoint reads through these functions; a refused lookup raises ``NotFound``.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.roadmap.lateness import effective_status, region_today
 from tcx.roadmap.models import (
@@ -35,8 +37,6 @@ from tcx.roadmap.models import (
     ProgressUpdate,
 )
 
-MEMBER_STATE_ROLES = frozenset({"officer", "analyst", "supervisor", "agency_admin"})
-
 
 @dataclasses.dataclass(frozen=True)
 class Scope:
@@ -46,15 +46,10 @@ class Scope:
 
 def scope_of(actor: Any) -> Scope | None:
     """What part of the roadmap the actor sees: everything, one partner's share, or nothing."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    organisation = actor.organisation
-    if actor.role == "secretariat_officer" and organisation.kind == "asean_body":
+    if has_capability(actor, Capability.SEE_ROADMAP):
         return Scope(everything=True)
-    if actor.role in MEMBER_STATE_ROLES and organisation.kind == "member_state_agency":
-        return Scope(everything=True)
-    if actor.role == "partner_liaison" and organisation.kind == "partner_agency" and organisation.country_id:
-        return Scope(everything=False, partner_country_id=organisation.country_id)
+    if has_capability(actor, Capability.SEE_PARTNER_ROADMAP) and actor.organisation.country_id:
+        return Scope(everything=False, partner_country_id=actor.organisation.country_id)
     return None
 
 
@@ -155,8 +150,7 @@ def access_milestone(*, actor: Any, milestone_id: int) -> Milestone:
 
 def manages_plan(actor: Any) -> bool:
     """The ASEAN Secretariat manages meetings, decisions, the plan and its action lines."""
-    scope = scope_of(actor)
-    return scope is not None and scope.everything and actor.role == "secretariat_officer"
+    return has_capability(actor, Capability.EDIT_ROADMAP)
 
 
 def progress_list(*, actor: Any, line: ActionLine) -> QuerySet[ProgressUpdate]:
@@ -179,7 +173,7 @@ def access_progress_update(*, actor: Any, update_id: int) -> ProgressUpdate:
 
 def can_record_progress(actor: Any, line: ActionLine) -> bool:
     """Member-state agencies record progress on the lines their state leads or co-leads."""
-    if actor.role not in MEMBER_STATE_ROLES or actor.organisation.kind != "member_state_agency":
+    if not has_capability(actor, Capability.CONTRIBUTE_ROADMAP):
         return False
     country_id = actor.organisation.country_id
     return line.lead_id == country_id or any(c.pk == country_id for c in line.co_leads.all())
@@ -231,7 +225,7 @@ def manages_programme(actor: Any, programme: Programme) -> bool:
     scope = scope_of(actor)
     if scope is None:
         return False
-    if actor.role == "secretariat_officer" and scope.everything:
+    if has_capability(actor, Capability.EDIT_ROADMAP):
         return True
     return scope.partner_country_id is not None and programme.sponsor_id == scope.partner_country_id
 

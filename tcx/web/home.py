@@ -17,6 +17,7 @@ from tcx.audit import selectors as audit_selectors
 from tcx.exchange.home import exchange_panel
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.records.home import hits_panel
 from tcx.roadmap.home import roadmap_panel
 
@@ -39,7 +40,7 @@ def _account_panel(actor: Any) -> Panel | None:
 
 
 def _outside_reads_panel(actor: Any) -> Panel | None:
-    if actor.role not in ("supervisor", "agency_admin"):
+    if not has_capability(actor, Capability.VIEW_AUDIT):
         return None
     since = timezone.now() - dt.timedelta(days=7)
     events = audit_selectors.audit_event_list(actor=actor, filters={"outside_only": True}).filter(
@@ -54,7 +55,7 @@ def _outside_reads_panel(actor: Any) -> Panel | None:
 
 
 def _users_panel(actor: Any) -> Panel | None:
-    if actor.role != "agency_admin":
+    if not has_capability(actor, Capability.ADMINISTER_AGENCY):
         return None
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -72,7 +73,7 @@ def _users_panel(actor: Any) -> Panel | None:
 
 
 def _operator_panel(actor: Any) -> Panel | None:
-    if actor.role != "operator":
+    if not has_capability(actor, Capability.OPERATE_PLATFORM):
         return None
     last = audit_selectors.audit_event_list(actor=actor, filters={"action": "audit.verified"}).first()
     items = [
@@ -90,7 +91,7 @@ def _operator_panel(actor: Any) -> Panel | None:
 
 
 def _groups_panel(actor: Any) -> Panel | None:
-    if actor.role not in ("officer", "analyst", "supervisor", "partner_liaison"):
+    if not has_capability(actor, Capability.SEE_OPERATIONAL):
         return None
     group_ids = org_selectors.sharing_group_ids_for(organisation=actor.organisation)
     names = [g.name for g in org_selectors.sharing_group_list().filter(pk__in=group_ids)]
@@ -102,7 +103,7 @@ def _groups_panel(actor: Any) -> Panel | None:
 
 
 def _secretariat_panel(actor: Any) -> Panel | None:
-    if actor.role != "secretariat_officer":
+    if not has_capability(actor, Capability.COUNT):
         return None
     countries = org_selectors.country_list().filter(kind="member_state")
     agencies = org_selectors.organisation_list(kind="member_state_agency")

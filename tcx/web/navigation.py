@@ -1,4 +1,5 @@
-"""The navigation of the page shell. Each app adds its entry here, with the roles that see it."""
+"""The navigation of the page shell. Each app adds its entry here, with the capabilities that
+show it."""
 
 from __future__ import annotations
 
@@ -7,48 +8,51 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from tcx.policy.actors import MaybeActor
+from tcx.policy.capabilities import Capability, capabilities_of
+
 
 @dataclasses.dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str] | None = None  # None: every signed-in person
+    # the entry shows to a person with any of these capabilities; None: every signed-in person
+    capabilities: frozenset[Capability] | None = None
     # an HTMX partial that fills the entry's badge after the page has loaded (its own request,
     # so no page pays for another app's counts); fetched once per page, never polled, so that
     # an idle page does not keep its session alive past the idle timeout
     badge: str | None = None
 
 
-ALL_OPERATIONAL = frozenset({"officer", "analyst", "supervisor", "partner_liaison"})
+OPERATIONAL = frozenset({Capability.SEE_OPERATIONAL})
 # the roadmap is not operational data: member states, the Secretariat and partners (tcx/roadmap)
-ROADMAP_ROLES = frozenset(
-    {"officer", "analyst", "supervisor", "agency_admin", "secretariat_officer", "partner_liaison"}
-)
+ROADMAP = frozenset({Capability.SEE_ROADMAP, Capability.SEE_PARTNER_ROADMAP})
 
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "web:home"),
     NavItem("Notifications", "notifications:list", badge="notifications:badge"),
-    NavItem("Records", "records:list", ALL_OPERATIONAL),
-    NavItem("Hits", "records:hits", ALL_OPERATIONAL),
-    NavItem("Exchange", "exchange:inbox", ALL_OPERATIONAL, badge="exchange:nav_badge"),
-    NavItem("Releases", "records:releases", frozenset({"supervisor"})),
-    NavItem("Roadmap", "roadmap:index", ROADMAP_ROLES),
-    NavItem("Meetings", "roadmap:meetings", ROADMAP_ROLES),
-    NavItem("Programmes", "roadmap:programmes", ROADMAP_ROLES),
-    NavItem("Equipment", "roadmap:equipment", ROADMAP_ROLES),
+    NavItem("Records", "records:list", OPERATIONAL),
+    NavItem("Hits", "records:hits", OPERATIONAL),
+    NavItem("Exchange", "exchange:inbox", OPERATIONAL, badge="exchange:nav_badge"),
+    NavItem("Releases", "records:releases", frozenset({Capability.RELEASE})),
+    NavItem("Roadmap", "roadmap:index", ROADMAP),
+    NavItem("Meetings", "roadmap:meetings", ROADMAP),
+    NavItem("Programmes", "roadmap:programmes", ROADMAP),
+    NavItem("Equipment", "roadmap:equipment", ROADMAP),
     NavItem("Directory", "organisations:directory"),
     NavItem("Crime areas", "organisations:crime_areas"),
     NavItem("Sharing groups", "organisations:groups"),
-    NavItem("Users", "accounts:users", frozenset({"agency_admin"})),
+    NavItem("Users", "accounts:users", frozenset({Capability.ADMINISTER_AGENCY})),
     NavItem("Audit", "audit:events"),
     NavItem("API tokens", "accounts:tokens"),
 ]
 
 
-def navigation_for(user: Any, path: str, *, badges: bool = True) -> list[dict[str, Any]]:
+def navigation_for(user: MaybeActor, path: str, *, badges: bool = True) -> list[dict[str, Any]]:
     items = []
+    held = capabilities_of(user)
     for item in NAVIGATION:
-        if item.roles is not None and user.role not in item.roles:
+        if item.capabilities is not None and not item.capabilities & held:
             continue
         try:
             url = reverse(item.url_name)

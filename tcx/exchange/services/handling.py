@@ -40,6 +40,7 @@ from tcx.exchange.services._base import (
 )
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import Action, NotFound
 
 
@@ -221,7 +222,7 @@ def exchange_forward(
     agency's parts; others' without H2, TLP:RED or AMBER+STRICT) is consented at once; every other
     part waits for its owner's people, who decide for their own parts only. Nothing is shown to
     the new organisation that its owner has not consented to."""
-    if not rules.is_visible(exchange, actor) or actor.role not in rules.EDITOR_ROLES | {"partner_liaison"}:
+    if not rules.is_visible(exchange, actor) or not has_capability(actor, Capability.EXCHANGE):
         raise NotFound("not found")
     nul: dict[str, str] = {}
     check_no_nul(nul, reason=reason)
@@ -273,7 +274,9 @@ def exchange_forward(
     waiting = sorted({c.organisation_id for c in consents if c.status == ForwardStatus.PENDING})
     for organisation_id_ in waiting:
         _notify(
-            list(selectors.colleagues(organisation_id=organisation_id_, roles=sorted(rules.EDITOR_ROLES))),
+            list(
+                selectors.colleagues(organisation_id=organisation_id_, capability=Capability.EDIT_OPERATIONAL)
+            ),
             exchange,
             f"forward-{forward.pk}",
             _("%(reference)s: %(org)s asks to forward your part of the thread to %(to)s")
@@ -373,7 +376,7 @@ def exchange_remind(*, now: dt.datetime | None = None) -> dict[str, int]:
                 if overdue:
                     users = list(
                         selectors.colleagues(
-                            organisation_id=participant.organisation_id, roles=["supervisor"]
+                            organisation_id=participant.organisation_id, capability=Capability.SUPERVISE
                         )
                     )
                     key, text = (
@@ -387,7 +390,7 @@ def exchange_remind(*, now: dt.datetime | None = None) -> dict[str, int]:
                         else list(
                             selectors.colleagues(
                                 organisation_id=participant.organisation_id,
-                                roles=["officer", "partner_liaison"],
+                                capability=Capability.HANDLE_REQUESTS,
                             )
                         )
                     )

@@ -14,6 +14,7 @@ from django.test import Client
 from tcx.audit.models import AuditEvent
 from tcx.notifications import registry, selectors, services
 from tcx.notifications.models import EmailDelivery, Notification, Preference
+from tcx.policy import Capability
 from tcx.testing import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -111,14 +112,12 @@ def test_same_kind_and_target_is_not_repeated_within_the_window(world, settings)
     assert len(services.notify(**kwargs)) == 1
 
 
-def test_recipients_by_organisation_and_role_without_the_actor(world):
+def test_recipients_by_organisation_and_capability_without_the_actor(world):
     made = services.notify(
-        recipients=services.Recipients(
-            organisation_id=world.agency_a.pk, roles=frozenset({"supervisor", "officer"})
-        ),
+        recipients=services.Recipients(organisation_id=world.agency_a.pk, capability=Capability.DECIDE_MATCH),
         kind="testing.routine",
         title="x",
-        actor=world.users["a_officer"],
+        actor=world.users["a_analyst"],
     )
     assert [n.recipient_id for n in made] == [world.users["a_supervisor"].pk]
 

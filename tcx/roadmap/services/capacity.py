@@ -9,6 +9,7 @@ from django.db import transaction
 from tcx.accounts.services import Refused
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
 from tcx.roadmap.models import MAX_SEATS_PER_COUNTRY, Nomination, NominationStatus, Programme
@@ -26,7 +27,7 @@ def programme_create(*, actor: Any, data: dict[str, Any]) -> Programme:
         if data.get("sponsor") and data["sponsor"].upper() != sponsor.code:
             raise RoadmapError({"sponsor": "a partner creates programmes it sponsors itself"})
         sponsor_organisation = actor.organisation
-    elif actor.role == "secretariat_officer":
+    elif has_capability(actor, Capability.EDIT_ROADMAP):
         sponsor = _country(data.get("sponsor"), "sponsor", kind="dialogue_partner")
         if sponsor is None:
             raise RoadmapError({"sponsor": "name the dialogue partner that sponsors the programme"})
@@ -69,7 +70,7 @@ def nomination_create(
 ) -> Nomination:
     """A member-state agency nominates an officer, within its country's seats."""
     selectors.access_programme(actor=actor, programme_id=programme.pk)
-    if actor.role not in selectors.MEMBER_STATE_ROLES or actor.organisation.kind != "member_state_agency":
+    if not has_capability(actor, Capability.CONTRIBUTE_ROADMAP):
         raise Refused("member-state agencies nominate officers for programmes")
     errors: dict[str, str] = {}
     if not nominee_name.strip():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tcx.accounts.services import Refused
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
 from tcx.roadmap.models import MAX_QUANTITY, EquipmentNeed, EquipmentOffer, OfferStatus
@@ -33,7 +34,7 @@ def _check_equipment(title: str, quantity: int) -> str:
 def need_post(*, actor: Any, title: str, description: str = "", quantity: int = 1) -> EquipmentNeed:
     if selectors.scope_of(actor) is None:
         raise NotFound("not found")
-    if actor.role not in selectors.MEMBER_STATE_ROLES or actor.organisation.kind != "member_state_agency":
+    if not has_capability(actor, Capability.CONTRIBUTE_ROADMAP):
         raise Refused("member-state agencies post equipment needs")
     title = _check_equipment(title, quantity)
     need = EquipmentNeed.objects.create(
@@ -72,7 +73,7 @@ def _manages_offer(actor: Any, offer: EquipmentOffer) -> bool:
     scope = selectors.scope_of(actor)
     if scope is None:
         return False
-    return actor.role == "secretariat_officer" or offer.country_id == scope.partner_country_id
+    return has_capability(actor, Capability.EDIT_ROADMAP) or offer.country_id == scope.partner_country_id
 
 
 @transaction.atomic

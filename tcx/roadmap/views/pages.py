@@ -19,6 +19,7 @@ from tcx.accounts.services import Refused
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.organisations import selectors as org_selectors
+from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.roadmap import reports, selectors, services
 from tcx.roadmap.forms import (
@@ -279,9 +280,7 @@ def _programme_context(
     request: HttpRequest, programme: Any, form: NominationForm | None = None
 ) -> dict[str, Any]:
     actor: Any = request.user
-    can_nominate = (
-        actor.role in selectors.MEMBER_STATE_ROLES and actor.organisation.kind == "member_state_agency"
-    )
+    can_nominate = has_capability(actor, Capability.CONTRIBUTE_ROADMAP)
     return {
         "programme": programme,
         "nominations": selectors.nomination_list(actor=actor, programme=programme),
@@ -353,9 +352,7 @@ def equipment_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc))
         except ValueError:
             raise Http404("need not found") from None
-    is_member = (
-        actor.role in selectors.MEMBER_STATE_ROLES and actor.organisation.kind == "member_state_agency"
-    )
+    is_member = has_capability(actor, Capability.CONTRIBUTE_ROADMAP)
     return render(
         request,
         "roadmap/equipment.html",
