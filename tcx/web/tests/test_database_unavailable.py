@@ -92,3 +92,26 @@ def test_other_server_errors_stay_500(world, settings) -> None:
     except ValueError:
         response = server_error(request)
     assert response.status_code == 500 and not response.has_header("Retry-After")
+
+
+def test_a_connection_the_server_ended_fails_the_health_check(db) -> None:
+    """The health check of a reused PostgreSQL connection polls its socket (no round trip) and
+    finds a connection the server ended, which Django then replaces before the request uses it."""
+    import time
+
+    original = connections["default"]
+    if original.vendor != "postgresql":
+        pytest.skip("the PostgreSQL backend's health check")
+    other = original.__class__(dict(original.settings_dict), alias="default")
+    try:
+        other.ensure_connection()
+        assert other.is_usable()
+        pid = other.connection.info.backend_pid
+        with original.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 10
+        while other.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not other.is_usable()
+    finally:
+        other.close()
