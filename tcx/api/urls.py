@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -27,6 +29,9 @@ from tcx.records.api import router as records_router
 from tcx.records.services import RecordError
 from tcx.roadmap.api import router as roadmap_router
 from tcx.roadmap.services import RoadmapError
+from tcx.web.unavailable import database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class TcxApi(NinjaAPI):
@@ -118,6 +123,13 @@ def _on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Http404)
 def _on_http404(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(404, str(exc) or "not found")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.error("database unavailable: %s", exc)
+    return database_unavailable(request)
 
 
 @api.exception_handler(Refused)

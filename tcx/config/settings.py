@@ -127,6 +127,8 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})
+        # the same backend, whose health check of a reused connection needs no round trip
+        DATABASES["default"]["ENGINE"] = "tcx.config.postgresql"
 else:
     DATABASES = {
         "default": {

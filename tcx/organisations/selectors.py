@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tcx.organisations.models import (
     Country,
@@ -57,16 +57,26 @@ def sharing_group_members(*, group: SharingGroup) -> QuerySet[Organisation]:
 
 
 def sharing_group_ids_for(*, organisation: Organisation) -> set[int]:
-    """The sharing groups the organisation belongs to, explicitly or through its country and kind."""
-    explicit = SharingGroup.objects.filter(organisations=organisation).values_list("pk", flat=True)
-    ids = set(explicit)
-    if organisation.country_id:
-        for group_id, kinds in SharingGroup.objects.filter(countries=organisation.country_id).values_list(
-            "pk", "member_kinds"
-        ):
-            if organisation.kind in (kinds or []):
-                ids.add(group_id)
-    return ids
+    """The sharing groups the organisation belongs to, explicitly or through its country and kind
+    (one query: it runs on every read of operational data)."""
+    explicit = Exists(
+        SharingGroup.organisations.through.objects.filter(
+            sharinggroup_id=OuterRef("pk"), organisation_id=organisation.pk
+        )
+    )
+    if not organisation.country_id:
+        return set(SharingGroup.objects.filter(explicit).order_by().values_list("pk", flat=True))
+    by_country = Exists(
+        SharingGroup.countries.through.objects.filter(
+            sharinggroup_id=OuterRef("pk"), country_id=organisation.country_id
+        )
+    )
+    rows = (
+        SharingGroup.objects.filter(explicit | by_country)
+        .order_by()
+        .values_list("pk", "member_kinds", explicit)
+    )
+    return {pk for pk, kinds, is_member in rows if is_member or organisation.kind in (kinds or [])}
 
 
 def partner_organisations_in(*, organisation_ids: set[int], group_ids: set[int]) -> list[Organisation]:

@@ -23,7 +23,7 @@ import datetime as dt
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from tcx.organisations import selectors as org_selectors
 from tcx.organisations.models import Organisation, OrganisationKind
@@ -266,10 +266,74 @@ def apply_policy(obj: Shareable, policy: Policy) -> None:
     )
     obj.audience_organisations.set(policy.audience_organisations)
     obj.audience_groups.set(policy.audience_groups)
+    obj.__dict__.pop("_tcx_audience", None)  # read by load_audiences: no longer the audience
+
+
+# The columns of the rows ``load_audiences`` reads: kind, object id, label, then two sort keys.
+AUDIENCE_ORGANISATION, AUDIENCE_GROUP, ALSO = 0, 1, 2
+
+
+def audience_rows(model: type[models.Model], ids: list[Any]) -> list[QuerySet[Any]]:
+    """The named organisations and sharing groups of the objects ``ids`` of a ``Shareable`` model,
+    as rows (kind, object id, name, sort text, sort number) that a union can read at once."""
+    fk = f"{model._meta.model_name}_id"
+    org_through = model.audience_organisations.through  # type: ignore[attr-defined]
+    group_through = model.audience_groups.through  # type: ignore[attr-defined]
+    return [
+        org_through.objects.filter(**{f"{fk}__in": ids})
+        .order_by()
+        .values_list(
+            Value(AUDIENCE_ORGANISATION, output_field=models.IntegerField()),
+            fk,
+            "organisation__name",
+            "organisation__country__name",
+            Value(0, output_field=models.IntegerField()),
+        ),
+        group_through.objects.filter(**{f"{fk}__in": ids})
+        .order_by()
+        .values_list(
+            Value(AUDIENCE_GROUP, output_field=models.IntegerField()),
+            fk,
+            "sharinggroup__name",
+            Value("", output_field=models.CharField()),
+            Value(0, output_field=models.IntegerField()),
+        ),
+    ]
+
+
+def load_audiences(objs: list[Any], *, also: QuerySet[Any] | None = None) -> dict[Any, list[str]]:
+    """Read the audiences of many objects of one model in one query, for ``policy_of`` (instead of
+    a query per object and relation, or three prefetch queries). ``also`` adds rows of the same
+    shape (kind ``ALSO``: a caller's own list, such as crime areas) to the same query; their labels
+    are returned by object id, ordered by (sort number, sort text, label)."""
+    if not objs:
+        return {}
+    parts = audience_rows(type(objs[0]), [o.pk for o in objs])
+    if also is not None:
+        parts.append(also)
+    rows = list(parts[0].union(*parts[1:], all=True))
+    # the models' own orderings: organisations by country name (none last), then name; sharing
+    # groups by name
+    rows.sort(key=lambda r: (r[4], r[3] is None, r[3] or "", r[2]))
+    lists: dict[tuple[int, Any], list[str]] = {}
+    for kind, pk, label, _, _ in rows:
+        lists.setdefault((kind, pk), []).append(label)
+    for obj in objs:
+        obj._tcx_audience = (
+            lists.get((AUDIENCE_ORGANISATION, obj.pk), []),
+            lists.get((AUDIENCE_GROUP, obj.pk), []),
+        )
+    return {pk: labels for (kind, pk), labels in lists.items() if kind == ALSO}
 
 
 def policy_of(obj: Shareable) -> dict[str, Any]:
     """The policy metadata of an object, as carried into every view and export."""
+    audience = getattr(obj, "_tcx_audience", None)  # read for many objects at once (load_audiences)
+    if audience is None:
+        audience = (
+            [o.name for o in obj.audience_organisations.all()],
+            [g.name for g in obj.audience_groups.all()],
+        )
     return {
         "owner": obj.owner.name,
         "tlp": obj.tlp,
@@ -278,6 +342,6 @@ def policy_of(obj: Shareable) -> dict[str, Any]:
         "evaluation": obj.evaluation,
         "legal_basis": obj.legal_basis,
         "review_date": obj.review_date.isoformat() if obj.review_date else None,
-        "audience_organisations": [o.name for o in obj.audience_organisations.all()],
-        "audience_groups": [g.name for g in obj.audience_groups.all()],
+        "audience_organisations": list(audience[0]),
+        "audience_groups": list(audience[1]),
     }

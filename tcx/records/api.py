@@ -136,12 +136,19 @@ def _record_out(record: Any) -> dict[str, Any]:
         "owner": record.owner.name,
         "status": record.status,
         "subject_role": record.subject_role,
-        "crime_areas": [a.code for a in record.crime_areas.all()],
+        "crime_areas": _crime_area_codes(record),
         "version": record.version,
         "policy": rules.policy_of(record),
         "created_at": record.created_at,
         "updated_at": record.updated_at,
     }
+
+
+def _crime_area_codes(record: Any) -> list[str]:
+    codes = getattr(record, "_tcx_crime_area_codes", None)  # read by selectors.load_lists
+    if codes is None:
+        return [a.code for a in record.crime_areas.all()]
+    return list(codes)
 
 
 def _hit_out(view: selectors.HitView) -> dict[str, Any]:
@@ -203,7 +210,8 @@ class _RecordPage:
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
         if (window.start or 0) > MAX_LIST_OFFSET:
             return []
-        return [_record_out(r) for r in self.records[window]]
+        records = selectors.load_lists(list(self.records.prefetch_related(None)[window]))
+        return [_record_out(r) for r in records]
 
 
 @router.post("/records", response={201: RecordOut}, by_alias=True, summary="Create a record of your agency")
@@ -217,7 +225,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
         request=request,
         **{k: v for k, v in data.items() if k != "policy"},
     )
-    return Status(201, _record_out(record))
+    return Status(201, _record_out(selectors.load_lists([record])[0]))
 
 
 class ImportOut(Schema):
@@ -337,7 +345,7 @@ def export_records(request: HttpRequest, format: str = "jsonl", owned: bool = Fa
     summary="Search by name or identifier, any script",
 )
 def search_records(request: HttpRequest, q: str) -> Any:
-    results = selectors.record_search(actor=request.user, text=q)
+    results = selectors.record_search(actor=request.user, text=q, lists=True)
     audit.record(
         actor=request.user,
         action=AuditAction.RECORD_SEARCHED,
@@ -351,6 +359,7 @@ def search_records(request: HttpRequest, q: str) -> Any:
 def get_record(request: HttpRequest, record_id: int) -> Any:
     record = selectors.access_record(actor=request.user, record_id=record_id)
     audit.record(actor=request.user, action=AuditAction.RECORD_VIEWED, target=record, request=request)
+    selectors.load_lists([record])
     return _record_out(record)
 
 
@@ -363,13 +372,14 @@ def update_record(request: HttpRequest, record_id: int, payload: RecordPatch) ->
     record = services.record_update(
         actor=request.user, record=record, data=data, policy=policy, request=request
     )
-    return _record_out(record)
+    return _record_out(selectors.load_lists([record])[0])
 
 
 @router.post("/records/{record_id}/archive", response=RecordOut, by_alias=True)
 def archive_record(request: HttpRequest, record_id: int) -> Any:
     record = selectors.access_record(actor=request.user, record_id=record_id, action=rules.Action.ARCHIVE)
-    return _record_out(services.record_archive(actor=request.user, record=record, request=request))
+    record = services.record_archive(actor=request.user, record=record, request=request)
+    return _record_out(selectors.load_lists([record])[0])
 
 
 @router.get("/hits", response=list[HitOut], by_alias=True, summary="Hits on your agency's records")

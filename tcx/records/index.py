@@ -217,6 +217,11 @@ class DatabaseIndex(Index):
         unindex([record_id])
         index_new([(record_id, hash_keys(keys_for(entity)))])
 
+    def add_new(self, entity: Entity) -> None:
+        """Index an entity that has never been indexed (a record created in this transaction):
+        there are no postings of it to remove first."""
+        index_new([(int(entity.id), hash_keys(keys_for(entity)))])
+
     def remove(self, entity_id: str) -> bool:
         return unindex([int(entity_id)]) > 0
 

@@ -53,9 +53,14 @@ def inline() -> bool:
     return getattr(settings, "TCX_JOBS", "inline") == "inline"
 
 
-def enqueue(*, record: Record) -> None:
-    """Ask for the record's current version to be matched, after the surrounding commit."""
-    MatchJob.objects.get_or_create(record=record, version=record.version)
+def enqueue(*, record: Record, new: bool = False) -> None:
+    """Ask for the record's current version to be matched, after the surrounding commit.
+    ``new``: the record was created in this transaction, so it has no job yet (one INSERT
+    instead of a look-up, a savepoint and the INSERT)."""
+    if new:
+        MatchJob.objects.create(record=record, version=record.version)
+    else:
+        MatchJob.objects.get_or_create(record=record, version=record.version)
     if inline():
         transaction.on_commit(run_pending)
 

@@ -169,9 +169,10 @@ def record_create(
         created_by=actor,
     )
     rules.apply_policy(record, policy)
-    record.crime_areas.set(areas)
+    if areas:  # a new record has none to replace: no look-up of the current ones
+        record.crime_areas.add(*areas)
     _snapshot(record, change="created", actor=actor)
-    _index(record)
+    _index(record, new=True)
     audit.record(
         actor=actor,
         action=AuditAction.RECORD_CREATED,
@@ -179,7 +180,7 @@ def record_create(
         request=request,
         data={"schema": schema, "tlp": record.tlp},
     )
-    jobs.enqueue(record=record)
+    jobs.enqueue(record=record, new=True)
     return record
 
 
@@ -269,11 +270,14 @@ def record_archive(*, actor: Any, record: Record, request: HttpRequest | None = 
     return record
 
 
-def _index(record: Record) -> None:
+def _index(record: Record, *, new: bool = False) -> None:
     entity = entity_of(record)
     index = DatabaseIndex()
     if entity is None or record.status != RecordStatus.ACTIVE:
-        index.remove(str(record.pk))
+        if not new:
+            index.remove(str(record.pk))
+    elif new:
+        index.add_new(entity)
     else:
         index.add(entity)
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
 from tcx.web.home import panels_for
+from tcx.web.unavailable import database_unavailable, is_database_unavailable
 
 
 @login_required
@@ -45,6 +48,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its ``except``: a database that cannot be reached is a 503
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable(request)
     if _wants_problem(request):
         return JsonResponse(
             {
