@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,7 +10,6 @@ from tcx.audit import selectors, services
 from tcx.audit.registry import AuditAction
 
 
-@login_required
 def event_list_view(request: HttpRequest) -> HttpResponse:
     filters = {
         "action": request.GET.get("action") if request.GET.get("action") in AuditAction.values else None,

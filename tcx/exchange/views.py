@@ -8,7 +8,6 @@ import dataclasses
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -23,8 +22,9 @@ from tcx.audit.registry import AuditAction
 from tcx.exchange import downloads, selectors, services, storage
 from tcx.exchange.forms import AssignForm, ComposeForm, DecisionForm, FilterForm, ForwardForm, ReplyForm
 from tcx.exchange.models import Exchange, ExchangeStatus
+from tcx.kernel.errors import FieldErrors
+from tcx.kernel.forms import add_field_errors
 from tcx.policy import rules
-from tcx.policy.rules import NotFound
 
 
 def _operational(request: HttpRequest) -> Any:
@@ -32,13 +32,6 @@ def _operational(request: HttpRequest) -> Any:
     if not rules.sees_operational_data(actor):
         raise Http404("not found")
     return actor
-
-
-def _exchange(actor: Any, exchange_id: int) -> Exchange:
-    try:
-        return selectors.access_exchange(actor=actor, exchange_id=exchange_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
 
 
 PAGE_SIZE = 100
@@ -79,7 +72,6 @@ def _inbox_rows(exchanges: list[Exchange], zone: Any) -> list[InboxRow]:
     return rows
 
 
-@login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     form = FilterForm(request.GET or None)
@@ -110,7 +102,6 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/inbox.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def compose_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
@@ -132,9 +123,8 @@ def compose_view(request: HttpRequest) -> HttpResponse:
                 attachments=form.uploads(),
                 request=request,
             )
-        except (services.ExchangeError, rules.PolicyError) as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except FieldErrors as exc:
+            add_field_errors(form, exc)
         else:
             messages.success(request, f"Sent {exchange.reference}.")
             return redirect("exchange:thread", exchange_id=exchange.pk)
@@ -176,10 +166,9 @@ def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dic
     }
 
 
-@login_required
 def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     actor = _operational(request)
-    exchange = _exchange(actor, exchange_id)
+    exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     messages_ = selectors.thread_messages(actor=actor, exchange=exchange)
     records = selectors.linked_records(actor=actor, exchange=exchange)
     services.exchange_mark_read(
@@ -189,11 +178,10 @@ def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return render(request, "exchange/thread.html", _thread_context(request, actor, exchange))
 
 
-@login_required
 @require_POST
 def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     actor = _operational(request)
-    exchange = _exchange(actor, exchange_id)
+    exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     form = ReplyForm(request.POST, request.FILES, organisations=_reply_organisations(actor, exchange))
     if form.is_valid():
         try:
@@ -205,9 +193,8 @@ def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
                 attachments=form.uploads(),
                 request=request,
             )
-        except (services.ExchangeError, rules.PolicyError) as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except FieldErrors as exc:
+            add_field_errors(form, exc)
         else:
             messages.success(request, "Reply sent.")
             return redirect("exchange:thread", exchange_id=exchange.pk)
@@ -218,11 +205,9 @@ def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
 
 def _action(request: HttpRequest, exchange_id: int, verb: Any, done: str, **kwargs: Any) -> HttpResponse:
     actor = _operational(request)
-    exchange = _exchange(actor, exchange_id)
+    exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     try:
         verb(actor=actor, exchange=exchange, request=request, **kwargs)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
     except services.ExchangeError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
@@ -230,19 +215,17 @@ def _action(request: HttpRequest, exchange_id: int, verb: Any, done: str, **kwar
     return redirect("exchange:thread", exchange_id=exchange.pk)
 
 
-@login_required
 @require_POST
 def acknowledge_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return _action(request, exchange_id, services.exchange_acknowledge, "Acknowledged.")
 
 
-@login_required
 @require_POST
 def assign_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     actor = _operational(request)
     form = AssignForm(request.POST, colleagues=selectors.colleagues(organisation_id=actor.organisation_id))
     if not form.is_valid():
-        _exchange(actor, exchange_id)
+        selectors.access_exchange(actor=actor, exchange_id=exchange_id)
         messages.error(request, "Choose a colleague of your agency.")
         return redirect("exchange:thread", exchange_id=exchange_id)
     return _action(
@@ -254,17 +237,15 @@ def assign_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def close_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return _action(request, exchange_id, services.exchange_close, "Closed.")
 
 
-@login_required
 @require_POST
 def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     actor = _operational(request)
-    exchange = _exchange(actor, exchange_id)
+    exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     form = ForwardForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the agency to forward to.")
@@ -277,8 +258,6 @@ def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             request=request,
         )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
     except services.ExchangeError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
@@ -299,17 +278,15 @@ def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return redirect("exchange:thread", exchange_id=exchange.pk)
 
 
-@login_required
 def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
     actor = _operational(request)
+    attachment = selectors.access_attachment(actor=actor, attachment_id=attachment_id)
     try:
-        attachment = selectors.access_attachment(actor=actor, attachment_id=attachment_id)
         return downloads.attachment_response(request, attachment)
-    except (NotFound, storage.AttachmentError) as exc:
+    except storage.AttachmentError as exc:  # a file that cannot be read is one that is not there
         raise Http404(str(exc)) from exc
 
 
-@login_required
 def forward_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     if actor.role not in rules.EDITOR_ROLES:
@@ -327,14 +304,10 @@ def forward_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse:
     actor = _operational(request)
-    try:
-        forward = selectors.access_forward(actor=actor, forward_id=forward_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    forward = selectors.access_forward(actor=actor, forward_id=forward_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Approve or decline.")
@@ -343,8 +316,6 @@ def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse
         services.forward_decide(
             actor=actor, forward=forward, approve=form.cleaned_data["decision"] == "approve", request=request
         )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
     except services.ExchangeError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
@@ -352,7 +323,6 @@ def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse
     return redirect("exchange:forwards")
 
 
-@login_required
 def notification_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     return render(
@@ -362,7 +332,6 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def notifications_read_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
@@ -370,7 +339,6 @@ def notifications_read_view(request: HttpRequest) -> HttpResponse:
     return redirect("exchange:notifications")
 
 
-@login_required
 def badge_view(request: HttpRequest) -> HttpResponse:
     """The notification badge (an HTMX partial polled by the exchange pages)."""
     actor = _operational(request)
@@ -379,7 +347,6 @@ def badge_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def nav_badge_view(request: HttpRequest) -> HttpResponse:
     """The Exchange entry's badge in the navigation of every page (HTMX, after the page loads):
     unread notifications and overdue requests to the agency."""
@@ -396,7 +363,6 @@ def nav_badge_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def measures_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     measure = selectors.service_measures(actor=actor)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -14,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.errors import FieldErrors
+from tcx.kernel.forms import add_field_errors
 from tcx.policy import rules
 from tcx.policy.rules import NotFound
 from tcx.records import selectors, services
@@ -35,7 +36,6 @@ def _operational(request: HttpRequest) -> Any:
     return request.user
 
 
-@login_required
 def record_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     form = SearchForm(request.GET or None)
@@ -65,7 +65,6 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def record_create_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
@@ -87,22 +86,17 @@ def record_create_view(request: HttpRequest) -> HttpResponse:
                 operation_target=data["operation_target"],
                 request=request,
             )
-        except (services.RecordError, rules.PolicyError) as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except FieldErrors as exc:
+            add_field_errors(form, exc)
         else:
             messages.success(request, f"Record “{record.caption}” saved; it is being matched now.")
             return redirect("records:detail", record_id=record.pk)
     return render(request, "records/form.html", {"form": form})
 
 
-@login_required
 def record_detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
     actor = _operational(request)
-    try:
-        record = selectors.access_record(actor=actor, record_id=record_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    record = selectors.access_record(actor=actor, record_id=record_id)
     audit.record(actor=actor, action=AuditAction.RECORD_VIEWED, target=record, request=request)
     is_owner = record.owner_id == actor.organisation_id
     return render(
@@ -120,14 +114,10 @@ def record_detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def record_archive_view(request: HttpRequest, record_id: int) -> HttpResponse:
     actor = _operational(request)
-    try:
-        record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.ARCHIVE)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.ARCHIVE)
     services.record_archive(actor=actor, record=record, request=request)
     messages.success(request, "Record archived: it no longer raises hits.")
     return redirect("records:detail", record_id=record.pk)
@@ -137,7 +127,6 @@ HITS_PER_PAGE = 30
 RELEASES_PER_PAGE = 50
 
 
-@login_required
 def hit_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     duplicates = request.GET.get("duplicates") == "1"
@@ -156,14 +145,10 @@ def hit_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def release_request_view(request: HttpRequest, match_id: int) -> HttpResponse:
     actor = _operational(request)
-    try:
-        view = selectors.access_hit(actor=actor, match_id=match_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    view = selectors.access_hit(actor=actor, match_id=match_id)
     form = ReleaseRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -179,23 +164,19 @@ def release_request_view(request: HttpRequest, match_id: int) -> HttpResponse:
     return redirect("records:hits")
 
 
-@login_required
 @require_POST
 def match_decision_view(request: HttpRequest, match_id: int) -> HttpResponse:
     actor = _operational(request)
+    view = selectors.access_hit(actor=actor, match_id=match_id)
     try:
-        view = selectors.access_hit(actor=actor, match_id=match_id)
         services.match_decide(
             actor=actor, match=view.match, confirm=request.POST.get("confirm") == "1", request=request
         )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
     except services.DecisionConflict as exc:
         messages.error(request, str(exc))
     return redirect("records:hits")
 
 
-@login_required
 def release_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
     if actor.role != "supervisor":
@@ -207,14 +188,10 @@ def release_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse:
     actor = _operational(request)
-    try:
-        release = selectors.access_release_request(actor=actor, release_id=release_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    release = selectors.access_release_request(actor=actor, release_id=release_id)
     form = ReleaseDecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -233,7 +210,6 @@ def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse
     return redirect("records:releases")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def record_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a file: it is queued and imported in the background; the run's page shows progress."""
@@ -263,30 +239,24 @@ def record_import_view(request: HttpRequest) -> HttpResponse:
                     mapping=mapping,
                     schema=form.cleaned_data["schema"],
                 )
-            except (services.RecordError, rules.PolicyError) as exc:
-                for field, message in exc.errors.items():
-                    form.add_error(field if field in form.fields else None, message)
+            except FieldErrors as exc:
+                add_field_errors(form, exc)
             else:
                 return redirect("records:import_run", run_id=run.pk)
     runs = selectors.import_runs(actor=actor)[:10]
     return render(request, "records/import.html", {"form": form, "runs": runs})
 
 
-@login_required
 def record_import_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     """An import's progress and, when it is done, its report (HTMX polls the status part)."""
     actor = _operational(request)
-    try:
-        run = selectors.access_import_run(actor=actor, run_id=run_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    run = selectors.access_import_run(actor=actor, run_id=run_id)
     template = (
         "records/partials/import_run.html" if request.headers.get("HX-Request") else "records/import_run.html"
     )
     return render(request, template, {"run": run})
 
 
-@login_required
 def record_export_view(request: HttpRequest) -> HttpResponseBase:
     from django.http import StreamingHttpResponse
 
@@ -304,14 +274,10 @@ def record_export_view(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-@login_required
 @require_POST
 def record_link_view(request: HttpRequest, record_id: int) -> HttpResponse:
     actor = _operational(request)
-    try:
-        source = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    source = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
     try:
         target_id = int(request.POST.get("target") or "")
         target = selectors.access_record(actor=actor, record_id=target_id, action=rules.Action.EDIT)
@@ -334,14 +300,10 @@ def record_link_view(request: HttpRequest, record_id: int) -> HttpResponse:
     return redirect("records:detail", record_id=record_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def record_edit_view(request: HttpRequest, record_id: int) -> HttpResponse:
     actor = _operational(request)
-    try:
-        record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
     form = RecordForm(request.POST or None, initial=RecordForm.initial_for(record))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -365,9 +327,8 @@ def record_edit_view(request: HttpRequest, record_id: int) -> HttpResponse:
                     "operation_target": data["operation_target"],
                 },
             )
-        except (services.RecordError, rules.PolicyError) as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except FieldErrors as exc:
+            add_field_errors(form, exc)
         else:
             messages.success(request, "Record saved; it is being matched again.")
             return redirect("records:detail", record_id=record.pk)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
@@ -8,7 +7,6 @@ from django.views import defaults
 from tcx.web.home import panels_for
 
 
-@login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"panels": panels_for(request.user)})
 
