@@ -28,11 +28,13 @@ from tcx.accounts.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from tcx.accounts.models import AuthFailureScope, MfaEnrolmentCode, Role, User
+from tcx.accounts.models import AuthFailureScope, MfaEnrolmentCode, User
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of, page
 from tcx.kernel.routes import public
+from tcx.policy.capabilities import Capability
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -199,22 +201,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _admin_only(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if user.role != Role.AGENCY_ADMIN:
-        raise Http404("not found")
-    return user
-
-
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _admin_only(request)
+    actor = actor_of(request)
     users = selectors.user_list(fetched_by=actor)
     return render(request, "accounts/user_list.html", {"users": users})
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _admin_only(request)
+    actor = actor_of(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,8 +232,9 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _admin_only(request)
+    actor = actor_of(request)
     user = selectors.access_user(actor=actor, user_id=user_id)
     initial = {
         f: getattr(user, f) for f in ("first_name", "last_name", "email", "job_title", "role", "is_active")
@@ -254,8 +252,9 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _admin_only(request)
+    actor = actor_of(request)
     user = selectors.access_user(actor=actor, user_id=user_id)
     services.mfa_reset(actor=actor, user=user, request=request)
     messages.success(
@@ -267,9 +266,10 @@ def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_enrolment_code_view(request: HttpRequest, user_id: int) -> HttpResponse:
     """Issue a person's one-time MFA enrolment code and show it, once, to the admin."""
-    actor = _admin_only(request)
+    actor = actor_of(request)
     user = selectors.access_user(actor=actor, user_id=user_id)
     enrolment, code = services.mfa_enrolment_code_issue(actor=actor, user=user, request=request)
     return render(

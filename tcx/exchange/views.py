@@ -24,15 +24,8 @@ from tcx.exchange.forms import AssignForm, ComposeForm, DecisionForm, FilterForm
 from tcx.exchange.models import Exchange, ExchangeStatus
 from tcx.kernel.errors import FieldErrors
 from tcx.kernel.forms import add_field_errors
-from tcx.policy import rules
-
-
-def _operational(request: HttpRequest) -> Any:
-    actor: Any = request.user
-    if not rules.sees_operational_data(actor):
-        raise Http404("not found")
-    return actor
-
+from tcx.kernel.pages import actor_of, page
+from tcx.policy.capabilities import Capability
 
 PAGE_SIZE = 100
 
@@ -72,8 +65,9 @@ def _inbox_rows(exchanges: list[Exchange], zone: Any) -> list[InboxRow]:
     return rows
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     form = FilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.ExchangeFilters(
@@ -103,8 +97,9 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.SEE_OPERATIONAL)
 def compose_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     form = ComposeForm(request.POST or None, request.FILES or None, own_organisation_id=actor.organisation_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -166,8 +161,9 @@ def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dic
     }
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     messages_ = selectors.thread_messages(actor=actor, exchange=exchange)
     records = selectors.linked_records(actor=actor, exchange=exchange)
@@ -179,8 +175,9 @@ def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     form = ReplyForm(request.POST, request.FILES, organisations=_reply_organisations(actor, exchange))
     if form.is_valid():
@@ -204,7 +201,7 @@ def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
 
 
 def _action(request: HttpRequest, exchange_id: int, verb: Any, done: str, **kwargs: Any) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     try:
         verb(actor=actor, exchange=exchange, request=request, **kwargs)
@@ -216,13 +213,15 @@ def _action(request: HttpRequest, exchange_id: int, verb: Any, done: str, **kwar
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def acknowledge_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return _action(request, exchange_id, services.exchange_acknowledge, "Acknowledged.")
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def assign_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     form = AssignForm(request.POST, colleagues=selectors.colleagues(organisation_id=actor.organisation_id))
     if not form.is_valid():
         selectors.access_exchange(actor=actor, exchange_id=exchange_id)
@@ -238,13 +237,15 @@ def assign_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def close_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return _action(request, exchange_id, services.exchange_close, "Closed.")
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     form = ForwardForm(request.POST)
     if not form.is_valid():
@@ -278,8 +279,9 @@ def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return redirect("exchange:thread", exchange_id=exchange.pk)
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     attachment = selectors.access_attachment(actor=actor, attachment_id=attachment_id)
     try:
         return downloads.attachment_response(request, attachment)
@@ -287,10 +289,9 @@ def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
         raise Http404(str(exc)) from exc
 
 
+@page(capability=Capability.EDIT_OPERATIONAL)
 def forward_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
-    if actor.role not in rules.EDITOR_ROLES:
-        raise Http404("not found")
+    actor = actor_of(request)
     return render(
         request,
         "exchange/forwards.html",
@@ -305,8 +306,9 @@ def forward_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     forward = selectors.access_forward(actor=actor, forward_id=forward_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -323,8 +325,9 @@ def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse
     return redirect("exchange:forwards")
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def notification_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     return render(
         request,
         "exchange/notifications.html",
@@ -333,24 +336,27 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def notifications_read_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     services.notifications_mark_read(actor=actor)
     return redirect("exchange:notifications")
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def badge_view(request: HttpRequest) -> HttpResponse:
     """The notification badge (an HTMX partial polled by the exchange pages)."""
-    actor = _operational(request)
+    actor = actor_of(request)
     return render(
         request, "exchange/partials/badge.html", {"unread": selectors.unread_notification_count(actor=actor)}
     )
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def nav_badge_view(request: HttpRequest) -> HttpResponse:
     """The Exchange entry's badge in the navigation of every page (HTMX, after the page loads):
     unread notifications and overdue requests to the agency."""
-    actor = _operational(request)
+    actor = actor_of(request)
     overdue = selectors.waiting_counts(actor=actor)["overdue"]
     return render(
         request,
@@ -363,8 +369,9 @@ def nav_badge_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def measures_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     measure = selectors.service_measures(actor=actor)
     if measure is None:
         raise Http404("not found")

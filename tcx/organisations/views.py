@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of, page
 from tcx.organisations import selectors, services
 from tcx.organisations.forms import CrimeAreaForm, OrganisationForm
 from tcx.organisations.models import OrganisationKind
+from tcx.policy.capabilities import Capability
 
 
 def directory_view(request: HttpRequest) -> HttpResponse:
@@ -76,19 +78,14 @@ def crime_area_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _editor(request: HttpRequest) -> Any:
-    if not services.can_edit_reference(request.user):
-        raise Http404("not found")
-    return request.user
-
-
 def _apply_errors(form: Any, exc: services.ReferenceDataError) -> None:
     add_field_errors(form, exc)
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def organisation_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _editor(request)
+    actor = actor_of(request)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,8 +99,9 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _editor(request)
+    actor = actor_of(request)
     organisation = selectors.organisation_get(organisation_id=organisation_id)
     if organisation is None:
         raise Http404("organisation not found")
@@ -140,8 +138,9 @@ def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def crime_area_edit_view(request: HttpRequest, code: str) -> HttpResponse:
-    actor = _editor(request)
+    actor = actor_of(request)
     crime_area = selectors.crime_area_get(code=code)
     if crime_area is None:
         raise Http404("crime area not found")
@@ -166,16 +165,18 @@ def crime_area_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "organisations/edit.html", {"form": form, "title": f"Edit {crime_area.name}"})
 
 
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def organisation_change_list_view(request: HttpRequest) -> HttpResponse:
     """Changes of kind, country or contact point: pending ones first, each with who asked and who decided."""
-    actor = _editor(request)
+    actor = actor_of(request)
     changes = selectors.organisation_change_list()[:200]
     return render(request, "organisations/changes.html", {"changes": changes, "actor": actor})
 
 
 @require_POST
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def organisation_change_decide_view(request: HttpRequest, change_id: int) -> HttpResponse:
-    actor = _editor(request)
+    actor = actor_of(request)
     change = selectors.organisation_change_get(change_id=change_id)
     if change is None:
         raise Http404("change not found")

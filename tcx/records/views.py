@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,11 +9,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.kernel.errors import FieldErrors
 from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of, page, read
 from tcx.policy import rules
+from tcx.policy.capabilities import Capability
 from tcx.policy.rules import NotFound
 from tcx.records import selectors, services
 from tcx.records.forms import (
@@ -29,34 +28,18 @@ from tcx.records.forms import (
 from tcx.records.models import LinkSchema
 
 
-def _operational(request: HttpRequest) -> Any:
-    actor: Any = request.user
-    if not rules.sees_operational_data(actor):
-        raise Http404("not found")
-    return request.user
-
-
+@page(capability=Capability.SEE_OPERATIONAL, audit_read=AuditAction.RECORD_SEARCHED)
 def record_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     form = SearchForm(request.GET or None)
     query = form.data.get("q", "").strip() if form.is_bound else ""
     if query:
         results = selectors.record_search(actor=actor, text=query)
         records = [r for r, _ in results]
-        audit.record(
-            actor=actor,
-            action=AuditAction.RECORD_SEARCHED,
-            request=request,
-            data={"q": query, "results": [r.pk for r in records]},
-        )
+        read(request, data={"q": query, "results": [r.pk for r in records]})
     else:
         records = list(selectors.record_list(actor=actor)[:100])
-        audit.record(
-            actor=actor,
-            action=AuditAction.RECORD_SEARCHED,
-            request=request,
-            data={"list": True, "results": [r.pk for r in records]},
-        )
+        read(request, data={"list": True, "results": [r.pk for r in records]})
     template = "records/partials/rows.html" if request.headers.get("HX-Request") else "records/list.html"
     return render(
         request,
@@ -66,10 +49,9 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_OPERATIONAL)
 def record_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
-    if actor.role not in rules.EDITOR_ROLES:
-        raise Http404("not found")
+    actor = actor_of(request)
     form = RecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,10 +76,11 @@ def record_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "records/form.html", {"form": form})
 
 
+@page(capability=Capability.SEE_OPERATIONAL, audit_read=AuditAction.RECORD_VIEWED)
 def record_detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     record = selectors.access_record(actor=actor, record_id=record_id)
-    audit.record(actor=actor, action=AuditAction.RECORD_VIEWED, target=record, request=request)
+    read(request, target=record)
     is_owner = record.owner_id == actor.organisation_id
     return render(
         request,
@@ -115,8 +98,9 @@ def record_detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_archive_view(request: HttpRequest, record_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.ARCHIVE)
     services.record_archive(actor=actor, record=record, request=request)
     messages.success(request, "Record archived: it no longer raises hits.")
@@ -127,17 +111,13 @@ HITS_PER_PAGE = 30
 RELEASES_PER_PAGE = 50
 
 
+@page(capability=Capability.SEE_OPERATIONAL, audit_read=AuditAction.MATCH_VIEWED)
 def hit_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     duplicates = request.GET.get("duplicates") == "1"
     hits = selectors.hit_list(actor=actor, include_duplicates=duplicates)
     page = Paginator(hits, HITS_PER_PAGE).get_page(request.GET.get("page"))
-    audit.record(
-        actor=actor,
-        action=AuditAction.MATCH_VIEWED,
-        request=request,
-        data={"matches": [h.match.pk for h in page], "page": page.number},
-    )
+    read(request, data={"matches": [h.match.pk for h in page], "page": page.number})
     return render(
         request,
         "records/hits.html",
@@ -146,8 +126,9 @@ def hit_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def release_request_view(request: HttpRequest, match_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     view = selectors.access_hit(actor=actor, match_id=match_id)
     form = ReleaseRequestForm(request.POST)
     if form.is_valid():
@@ -165,8 +146,9 @@ def release_request_view(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def match_decision_view(request: HttpRequest, match_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     view = selectors.access_hit(actor=actor, match_id=match_id)
     try:
         services.match_decide(
@@ -177,10 +159,9 @@ def match_decision_view(request: HttpRequest, match_id: int) -> HttpResponse:
     return redirect("records:hits")
 
 
+@page(capability=Capability.RELEASE)
 def release_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
-    if actor.role != "supervisor":
-        raise Http404("not found")
+    actor = actor_of(request)
     releases = selectors.release_requests_to_decide(actor=actor)
     page = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -189,8 +170,9 @@ def release_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     release = selectors.access_release_request(actor=actor, release_id=release_id)
     form = ReleaseDecisionForm(request.POST)
     if form.is_valid():
@@ -211,14 +193,13 @@ def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_OPERATIONAL)
 def record_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a file: it is queued and imported in the background; the run's page shows progress."""
     from tcx.matching.io import parse_mapping
     from tcx.records import import_runs
 
-    actor = _operational(request)
-    if actor.role not in rules.EDITOR_ROLES:
-        raise Http404("not found")
+    actor = actor_of(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,9 +228,10 @@ def record_import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "records/import.html", {"form": form, "runs": runs})
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_import_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     """An import's progress and, when it is done, its report (HTMX polls the status part)."""
-    actor = _operational(request)
+    actor = actor_of(request)
     run = selectors.access_import_run(actor=actor, run_id=run_id)
     template = (
         "records/partials/import_run.html" if request.headers.get("HX-Request") else "records/import_run.html"
@@ -257,12 +239,13 @@ def record_import_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, template, {"run": run})
 
 
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_export_view(request: HttpRequest) -> HttpResponseBase:
     from django.http import StreamingHttpResponse
 
     from tcx.records.exporting import FORMATS, export_records
 
-    actor = _operational(request)
+    actor = actor_of(request)
     fmt = request.GET.get("format", "jsonl")
     if fmt not in FORMATS:
         raise Http404("unknown format")
@@ -275,8 +258,9 @@ def record_export_view(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_link_view(request: HttpRequest, record_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     source = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
     try:
         target_id = int(request.POST.get("target") or "")
@@ -301,8 +285,9 @@ def record_link_view(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_edit_view(request: HttpRequest, record_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
     form = RecordForm(request.POST or None, initial=RecordForm.initial_for(record))
     if request.method == "POST" and form.is_valid():
