@@ -13,8 +13,11 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tcx.api.routing import ApiRouter
 from tcx.api.urls import api
+from tcx.kernel.pages import PAGE_RULE
 from tcx.kernel.routes import API_VIEW, PUBLIC_REASON
+from tcx.policy.capabilities import TABLE, Capability
 
 # The pages anyone may reach, by URL name, and why. Any other opt-out must be named dangerously_….
 PUBLIC_PAGES = {
@@ -129,3 +132,29 @@ def test_the_public_pages_answer_anonymous() -> None:
     assert client.get("/api/v1/openapi.json").status_code == 200
     response = client.post("/accounts/logout/")
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+
+
+# The apps whose pages show operational data: each page asks a capability only those who see
+# operational data hold (the visibility rule then decides object by object).
+OPERATIONAL_APPS = ("records", "exchange")
+
+
+def test_every_page_of_operational_data_asks_a_capability_of_those_who_see_it() -> None:
+    seen = 0
+    for route, name, view in PATTERNS:
+        if name.split(":")[0] not in OPERATIONAL_APPS:
+            continue
+        rule = getattr(view, PAGE_RULE, None)
+        assert rule is not None and rule.capability is not None, f"{name} ({route}) has no @page capability"
+        for (role, kind), capabilities in TABLE.items():
+            if rule.capability in capabilities:
+                assert Capability.SEE_OPERATIONAL in capabilities, (name, role, kind)
+        seen += 1
+    assert seen > 20
+
+
+def test_every_router_of_the_api_is_the_api_router() -> None:
+    for prefix, router in api._routers:
+        if router is api.default_router:
+            continue
+        assert isinstance(router, ApiRouter), f"the router at {prefix!r} is not an ApiRouter"
