@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.pagination import paginate
 from pydantic import EmailStr, Field
 
@@ -14,11 +14,12 @@ from tcx.accounts import selectors, services
 from tcx.accounts.models import Role, User
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
+from tcx.api.routing import ApiRouter
 from tcx.api.schemas import StrictInput
 from tcx.organisations import selectors as org_selectors
 from tcx.policy.capabilities import Capability, has_capability
 
-router = Router(tags=["accounts"])
+router = ApiRouter(tags=["accounts"])
 
 
 class OrganisationRef(Schema):

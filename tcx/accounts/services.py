@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tcx.accounts.models import ApiToken, MfaEnrolmentCode, Role, TokenScope, User
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.errors import FieldErrors
 from tcx.organisations.models import Organisation
 from tcx.policy import rules
 from tcx.policy.capabilities import ROLES_BY_KIND, Capability, has_capability
@@ -25,12 +26,8 @@ from tcx.policy.capabilities import ROLES_BY_KIND, Capability, has_capability
 TOKEN_PREFIX = "tcx"  # noqa: S105 - a label, not a secret
 
 
-class AccountError(ValueError):
+class AccountError(FieldErrors):
     """A request on accounts that cannot be carried out; ``errors`` maps fields to reasons."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 class Refused(Exception):

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +31,10 @@ from tcx.accounts.forms import (
 from tcx.accounts.models import AuthFailureScope, MfaEnrolmentCode, User
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
-from tcx.policy.capabilities import Capability, has_capability
-from tcx.policy.rules import NotFound
+from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of, page
+from tcx.kernel.routes import public
+from tcx.policy.capabilities import Capability
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -66,6 +67,7 @@ def _throttled_response(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/locked.html", {"minutes": minutes, "by_address": True}, status=429)
 
 
+@public("signing in is how a person gets a session")
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr,attr-defined]
@@ -104,7 +106,6 @@ def _enrolment_code_in_session(request: HttpRequest, user: User) -> MfaEnrolment
     return code
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mfa_view(request: HttpRequest) -> HttpResponse:
     """Second step: a code from a confirmed authenticator, or enrolment of a first one. Outside
@@ -190,6 +191,7 @@ def _mfa_context(
     return context
 
 
+@public("signing out works (and says so) even when the session has already expired")
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -199,24 +201,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _admin_only(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not has_capability(user, Capability.ADMINISTER_AGENCY):
-        raise Http404("not found")
-    return user
-
-
-@login_required
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _admin_only(request)
+    actor = actor_of(request)
     users = selectors.user_list(fetched_by=actor)
     return render(request, "accounts/user_list.html", {"users": users})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _admin_only(request)
+    actor = actor_of(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -224,8 +219,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
                 actor=actor, organisation=actor.organisation, request=request, **form.cleaned_data
             )
         except services.AccountError as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+            add_field_errors(form, exc)
         else:
             enrolment, code = services.mfa_enrolment_code_issue(actor=actor, user=user, request=request)
             messages.success(request, _("%(username)s can now sign in.") % {"username": user.username})
@@ -237,14 +231,11 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _admin_only(request)
-    try:
-        user = selectors.access_user(actor=actor, user_id=user_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    user = selectors.access_user(actor=actor, user_id=user_id)
     initial = {
         f: getattr(user, f) for f in ("first_name", "last_name", "email", "job_title", "role", "is_active")
     }
@@ -253,22 +244,18 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
         try:
             services.user_update(actor=actor, user=user, data=form.cleaned_data, request=request)
         except services.AccountError as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+            add_field_errors(form, exc)
         else:
             messages.success(request, f"{user.username} updated.")
             return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form, "subject": user, "creating": False})
 
 
-@login_required
 @require_POST
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _admin_only(request)
-    try:
-        user = selectors.access_user(actor=actor, user_id=user_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    user = selectors.access_user(actor=actor, user_id=user_id)
     services.mfa_reset(actor=actor, user=user, request=request)
     messages.success(
         request,
@@ -278,22 +265,18 @@ def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("accounts:users")
 
 
-@login_required
 @require_POST
+@page(capability=Capability.ADMINISTER_AGENCY)
 def user_enrolment_code_view(request: HttpRequest, user_id: int) -> HttpResponse:
     """Issue a person's one-time MFA enrolment code and show it, once, to the admin."""
-    actor = _admin_only(request)
-    try:
-        user = selectors.access_user(actor=actor, user_id=user_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    user = selectors.access_user(actor=actor, user_id=user_id)
     enrolment, code = services.mfa_enrolment_code_issue(actor=actor, user=user, request=request)
     return render(
         request, "accounts/enrolment_code.html", {"subject": user, "code": code, "enrolment": enrolment}
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def token_list_view(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
@@ -303,22 +286,20 @@ def token_list_view(request: HttpRequest) -> HttpResponse:
         try:
             _, secret = services.token_create(actor=actor, request=request, **form.cleaned_data)
         except services.AccountError as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+            add_field_errors(form, exc)
         else:
             form = TokenCreateForm(initial={"expires_in_days": settings.TCX_TOKEN_DEFAULT_DAYS})
     tokens = selectors.token_list(actor=actor)
     return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "secret": secret})
 
 
-@login_required
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
+    token = selectors.access_token(actor=actor, token_id=token_id)
     try:
-        token = selectors.access_token(actor=actor, token_id=token_id)
         services.token_revoke(actor=actor, token=token, request=request)
-    except (NotFound, services.Refused) as exc:
+    except services.Refused as exc:
         raise Http404("token not found") from exc
     messages.success(request, f"Token {token.name} revoked.")
     return redirect("accounts:tokens")

@@ -12,23 +12,19 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.openapi.schema import OpenAPISchema
 
 from tcx.accounts.api import router as accounts_router
-from tcx.accounts.services import AccountError, Refused
+from tcx.accounts.services import Refused
 from tcx.api.auth import API_AUTH
 from tcx.api.inputs import refuse_unsafe_input
 from tcx.api.openapi import document_errors
 from tcx.api.problems import ApiProblem, problem
 from tcx.audit.api import router as audit_router
 from tcx.exchange.api import router as exchange_router
-from tcx.exchange.services import ExchangeError
+from tcx.kernel.errors import FieldErrors
 from tcx.notifications.api import router as notifications_router
-from tcx.notifications.services import NotificationError
 from tcx.organisations.api import router as organisations_router
-from tcx.organisations.services import ReferenceDataError
-from tcx.policy.rules import NotFound, PolicyError
+from tcx.policy.rules import NotFound
 from tcx.records.api import router as records_router
-from tcx.records.services import RecordError
 from tcx.roadmap.api import router as roadmap_router
-from tcx.roadmap.services import RoadmapError
 from tcx.web.unavailable import database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -137,25 +133,12 @@ def _on_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(403, str(exc))
 
 
-# The services' "bad input" errors all carry ``errors``: field -> what is wrong.
-FIELD_ERRORS: tuple[type[ValueError], ...] = (
-    PolicyError,
-    AccountError,
-    ReferenceDataError,
-    RecordError,
-    ExchangeError,
-    RoadmapError,
-    NotificationError,
-)
-
-
-def _on_invalid(request: HttpRequest, exc: Any) -> HttpResponse:
+@api.exception_handler(FieldErrors)
+def _on_invalid(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
+    """Every service's "bad input" (``tcx.kernel.errors.FieldErrors`` and the apps' subclasses)."""
     errors = [{"field": field, "message": message} for field, message in exc.errors.items()]
     return problem(422, str(exc), errors=errors)
 
-
-for _error in FIELD_ERRORS:
-    api.add_exception_handler(_error, _on_invalid)
 
 api.add_router("/", accounts_router)
 api.add_router("/", organisations_router)

@@ -6,16 +6,17 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Schema
 from ninja.pagination import paginate
 
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
+from tcx.api.routing import ApiRouter
 from tcx.audit import selectors, services
 from tcx.audit.registry import AuditAction
 from tcx.policy.capabilities import Capability, has_capability
 
-router = Router(tags=["audit"])
+router = ApiRouter(tags=["audit"])
 
 
 class AuditEventOut(Schema):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tcx.audit import selectors, services
+from tcx.audit import selectors
 from tcx.audit.registry import AuditAction
+from tcx.kernel.pages import page, read
 from tcx.policy.actors import MaybeActor
 from tcx.policy.capabilities import Capability, has_capability
 
 
-@login_required
+@page(audit_read=AuditAction.AUDIT_VIEWED)
 def event_list_view(request: HttpRequest) -> HttpResponse:
     filters = {
         "action": request.GET.get("action") if request.GET.get("action") in AuditAction.values else None,
@@ -21,12 +21,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     }
     events = selectors.audit_event_list(actor=request.user, filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    services.record(
-        actor=request.user,
-        action=AuditAction.AUDIT_VIEWED,
-        request=request,
-        data={"filters": {k: v for k, v in filters.items() if v}, "page": page.number},
-    )
+    read(request, data={"filters": {k: v for k, v in filters.items() if v}, "page": page.number})
     return render(
         request,
         "audit/events.html",

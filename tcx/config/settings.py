@@ -95,12 +95,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a signed-in person unless its view opts out (tcx.kernel.routes.public);
+    # the API authenticates each operation itself and answers 401, never a redirect.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tcx.accounts.middleware.SessionIdleTimeoutMiddleware",
     "tcx.accounts.middleware.RequireVerifiedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A tcx.policy NotFound from any page answers the 404 page (innermost: it sees the view's exception).
+    "tcx.kernel.routes.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "tcx.config.urls"

@@ -1,9 +1,10 @@
 from django.urls import include, path
 
 from tcx.api.urls import api
+from tcx.kernel.routes import authenticated_by_the_api
 
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("api/v1/", authenticated_by_the_api(api.urls)),
     path("accounts/", include("tcx.accounts.urls")),
     path("organisations/", include("tcx.organisations.urls")),
     path("audit/", include("tcx.audit.urls")),

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field, ValidationError
@@ -20,6 +20,7 @@ from pydantic import Field, ValidationError
 from tcx.api.inputs import refuse_unsafe
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
+from tcx.api.routing import ApiRouter
 from tcx.api.schemas import StrictInput
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
@@ -28,7 +29,7 @@ from tcx.exchange.models import Exchange, Message
 from tcx.policy import rules
 from tcx.policy.rules import NotFound, Policy
 
-router = Router(tags=["exchange"])
+router = ApiRouter(tags=["exchange"])
 
 # An id: the API's input guard (tcx.api.inputs) refuses, naming the field, any integer a database
 # could not bind, before the endpoint runs; the services refuse one no row can have.

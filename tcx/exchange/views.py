@@ -8,7 +8,6 @@ import dataclasses
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -23,24 +22,10 @@ from tcx.audit.registry import AuditAction
 from tcx.exchange import downloads, selectors, services, storage
 from tcx.exchange.forms import AssignForm, ComposeForm, DecisionForm, FilterForm, ForwardForm, ReplyForm
 from tcx.exchange.models import Exchange, ExchangeStatus
-from tcx.policy import rules
-from tcx.policy.capabilities import Capability, has_capability
-from tcx.policy.rules import NotFound
-
-
-def _operational(request: HttpRequest) -> Any:
-    actor: Any = request.user
-    if not rules.sees_operational_data(actor):
-        raise Http404("not found")
-    return actor
-
-
-def _exchange(actor: Any, exchange_id: int) -> Exchange:
-    try:
-        return selectors.access_exchange(actor=actor, exchange_id=exchange_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-
+from tcx.kernel.errors import FieldErrors
+from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of, page
+from tcx.policy.capabilities import Capability
 
 PAGE_SIZE = 100
 
@@ -80,9 +65,9 @@ def _inbox_rows(exchanges: list[Exchange], zone: Any) -> list[InboxRow]:
     return rows
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     form = FilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.ExchangeFilters(
@@ -111,10 +96,10 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/inbox.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.SEE_OPERATIONAL)
 def compose_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     form = ComposeForm(request.POST or None, request.FILES or None, own_organisation_id=actor.organisation_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -133,9 +118,8 @@ def compose_view(request: HttpRequest) -> HttpResponse:
                 attachments=form.uploads(),
                 request=request,
             )
-        except (services.ExchangeError, rules.PolicyError) as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except FieldErrors as exc:
+            add_field_errors(form, exc)
         else:
             messages.success(request, f"Sent {exchange.reference}.")
             return redirect("exchange:thread", exchange_id=exchange.pk)
@@ -177,10 +161,10 @@ def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dic
     }
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
-    actor = _operational(request)
-    exchange = _exchange(actor, exchange_id)
+    actor = actor_of(request)
+    exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     messages_ = selectors.thread_messages(actor=actor, exchange=exchange)
     records = selectors.linked_records(actor=actor, exchange=exchange)
     services.exchange_mark_read(
@@ -190,11 +174,11 @@ def thread_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return render(request, "exchange/thread.html", _thread_context(request, actor, exchange))
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
-    actor = _operational(request)
-    exchange = _exchange(actor, exchange_id)
+    actor = actor_of(request)
+    exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     form = ReplyForm(request.POST, request.FILES, organisations=_reply_organisations(actor, exchange))
     if form.is_valid():
         try:
@@ -206,9 +190,8 @@ def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
                 attachments=form.uploads(),
                 request=request,
             )
-        except (services.ExchangeError, rules.PolicyError) as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except FieldErrors as exc:
+            add_field_errors(form, exc)
         else:
             messages.success(request, "Reply sent.")
             return redirect("exchange:thread", exchange_id=exchange.pk)
@@ -218,12 +201,10 @@ def reply_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
 
 
 def _action(request: HttpRequest, exchange_id: int, verb: Any, done: str, **kwargs: Any) -> HttpResponse:
-    actor = _operational(request)
-    exchange = _exchange(actor, exchange_id)
+    actor = actor_of(request)
+    exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     try:
         verb(actor=actor, exchange=exchange, request=request, **kwargs)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
     except services.ExchangeError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
@@ -231,19 +212,19 @@ def _action(request: HttpRequest, exchange_id: int, verb: Any, done: str, **kwar
     return redirect("exchange:thread", exchange_id=exchange.pk)
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def acknowledge_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return _action(request, exchange_id, services.exchange_acknowledge, "Acknowledged.")
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def assign_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     form = AssignForm(request.POST, colleagues=selectors.colleagues(organisation_id=actor.organisation_id))
     if not form.is_valid():
-        _exchange(actor, exchange_id)
+        selectors.access_exchange(actor=actor, exchange_id=exchange_id)
         messages.error(request, "Choose a colleague of your agency.")
         return redirect("exchange:thread", exchange_id=exchange_id)
     return _action(
@@ -255,17 +236,17 @@ def assign_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def close_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return _action(request, exchange_id, services.exchange_close, "Closed.")
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
-    actor = _operational(request)
-    exchange = _exchange(actor, exchange_id)
+    actor = actor_of(request)
+    exchange = selectors.access_exchange(actor=actor, exchange_id=exchange_id)
     form = ForwardForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the agency to forward to.")
@@ -278,8 +259,6 @@ def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             request=request,
         )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
     except services.ExchangeError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
@@ -300,21 +279,19 @@ def forward_view(request: HttpRequest, exchange_id: int) -> HttpResponse:
     return redirect("exchange:thread", exchange_id=exchange.pk)
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def attachment_view(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
+    attachment = selectors.access_attachment(actor=actor, attachment_id=attachment_id)
     try:
-        attachment = selectors.access_attachment(actor=actor, attachment_id=attachment_id)
         return downloads.attachment_response(request, attachment)
-    except (NotFound, storage.AttachmentError) as exc:
+    except storage.AttachmentError as exc:  # a file that cannot be read is one that is not there
         raise Http404(str(exc)) from exc
 
 
-@login_required
+@page(capability=Capability.EDIT_OPERATIONAL)
 def forward_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
-    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
-        raise Http404("not found")
+    actor = actor_of(request)
     return render(
         request,
         "exchange/forwards.html",
@@ -328,14 +305,11 @@ def forward_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse:
-    actor = _operational(request)
-    try:
-        forward = selectors.access_forward(actor=actor, forward_id=forward_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    forward = selectors.access_forward(actor=actor, forward_id=forward_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Approve or decline.")
@@ -344,8 +318,6 @@ def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse
         services.forward_decide(
             actor=actor, forward=forward, approve=form.cleaned_data["decision"] == "approve", request=request
         )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
     except services.ExchangeError as exc:
         messages.error(request, "; ".join(exc.errors.values()))
     else:
@@ -353,9 +325,9 @@ def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse
     return redirect("exchange:forwards")
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def notification_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     return render(
         request,
         "exchange/notifications.html",
@@ -363,28 +335,28 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def notifications_read_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     services.notifications_mark_read(actor=actor)
     return redirect("exchange:notifications")
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def badge_view(request: HttpRequest) -> HttpResponse:
     """The notification badge (an HTMX partial polled by the exchange pages)."""
-    actor = _operational(request)
+    actor = actor_of(request)
     return render(
         request, "exchange/partials/badge.html", {"unread": selectors.unread_notification_count(actor=actor)}
     )
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def nav_badge_view(request: HttpRequest) -> HttpResponse:
     """The Exchange entry's badge in the navigation of every page (HTMX, after the page loads):
     unread notifications and overdue requests to the agency."""
-    actor = _operational(request)
+    actor = actor_of(request)
     overdue = selectors.waiting_counts(actor=actor)["overdue"]
     return render(
         request,
@@ -397,9 +369,9 @@ def nav_badge_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def measures_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     measure = selectors.service_measures(actor=actor)
     if measure is None:
         raise Http404("not found")

@@ -10,13 +10,14 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Schema
 from ninja.pagination import paginate
 
 from tcx.api.pagination import LimitOffsetPagination
+from tcx.api.routing import ApiRouter
 from tcx.notifications import selectors, services
 
-router = Router(tags=["notifications"])
+router = ApiRouter(tags=["notifications"])
 
 
 class NotificationOut(Schema):

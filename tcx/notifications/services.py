@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.errors import FieldErrors
 from tcx.notifications import registry
 from tcx.notifications.models import EmailDelivery, EmailPreference, Notification, Preference
 from tcx.policy import rules
@@ -48,12 +49,8 @@ MAX_URL_CHARS = 500
 DIGEST_MAX_LINES = 100
 
 
-class NotificationError(ValueError):
+class NotificationError(FieldErrors):
     """Input that breaks a rule; ``errors`` maps each field to what is wrong."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 @dataclasses.dataclass(frozen=True)

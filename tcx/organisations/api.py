@@ -6,18 +6,19 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
+from tcx.api.routing import ApiRouter
 from tcx.api.schemas import PatchInput, StrictInput
 from tcx.organisations import selectors, services
 from tcx.organisations.models import OrganisationChangeStatus
 from tcx.policy.rules import NotFound
 
-router = Router(tags=["reference data"])
+router = ApiRouter(tags=["reference data"])
 
 
 class CountryOut(Schema):

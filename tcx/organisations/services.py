@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.errors import FieldErrors
 from tcx.organisations import selectors
 from tcx.organisations.models import (
     Country,
@@ -70,12 +71,8 @@ def organisation_ensure(
     return organisation
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(FieldErrors):
     """An edit of reference data that breaks a rule; ``errors`` maps each field to what is wrong."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 class Refused(Exception):

@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of, page
 from tcx.organisations import selectors, services
 from tcx.organisations.forms import CrimeAreaForm, OrganisationForm
 from tcx.organisations.models import OrganisationKind
+from tcx.policy.capabilities import Capability
 
 
-@login_required
 def directory_view(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country") or None
     kind = request.GET.get("kind") or None
@@ -39,7 +40,6 @@ def directory_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
 def organisation_detail_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = selectors.organisation_get(organisation_id=organisation_id)
     if organisation is None:
@@ -58,12 +58,10 @@ def organisation_detail_view(request: HttpRequest, organisation_id: int) -> Http
     )
 
 
-@login_required
 def group_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/groups.html", {"groups": selectors.sharing_group_list()})
 
 
-@login_required
 def group_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     group = selectors.sharing_group_get(slug=slug)
     if group is None:
@@ -72,7 +70,6 @@ def group_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "organisations/group_detail.html", {"group": group, "members": members})
 
 
-@login_required
 def crime_area_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -81,37 +78,30 @@ def crime_area_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _editor(request: HttpRequest) -> Any:
-    if not services.can_edit_reference(request.user):
-        raise Http404("not found")
-    return request.user
-
-
 def _apply_errors(form: Any, exc: services.ReferenceDataError) -> None:
-    for field, message in exc.errors.items():
-        form.add_error(field if field in form.fields else None, message)
+    add_field_errors(form, exc)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def organisation_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _editor(request)
+    actor = actor_of(request)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(actor=actor, data=form.to_data(), request=request)
         except services.ReferenceDataError as exc:
-            _apply_errors(form, exc)
+            add_field_errors(form, exc)
         else:
             messages.success(request, f"{organisation.name} added to the directory.")
             return redirect("organisations:detail", organisation_id=organisation.pk)
     return render(request, "organisations/edit.html", {"form": form, "title": "Add an organisation"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    actor = _editor(request)
+    actor = actor_of(request)
     organisation = selectors.organisation_get(organisation_id=organisation_id)
     if organisation is None:
         raise Http404("organisation not found")
@@ -131,7 +121,7 @@ def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpRe
                 actor=actor, organisation=organisation, data=form.to_data(), request=request
             )
         except services.ReferenceDataError as exc:
-            _apply_errors(form, exc)
+            add_field_errors(form, exc)
         else:
             if pending is not None:
                 messages.info(
@@ -147,10 +137,10 @@ def organisation_edit_view(request: HttpRequest, organisation_id: int) -> HttpRe
     return render(request, "organisations/edit.html", {"form": form, "title": f"Edit {organisation.name}"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def crime_area_edit_view(request: HttpRequest, code: str) -> HttpResponse:
-    actor = _editor(request)
+    actor = actor_of(request)
     crime_area = selectors.crime_area_get(code=code)
     if crime_area is None:
         raise Http404("crime area not found")
@@ -168,25 +158,25 @@ def crime_area_edit_view(request: HttpRequest, code: str) -> HttpResponse:
                 actor=actor, crime_area=crime_area, data=form.cleaned_data, request=request
             )
         except services.ReferenceDataError as exc:
-            _apply_errors(form, exc)
+            add_field_errors(form, exc)
         else:
             messages.success(request, f"{crime_area.name} updated.")
             return redirect("organisations:crime_areas")
     return render(request, "organisations/edit.html", {"form": form, "title": f"Edit {crime_area.name}"})
 
 
-@login_required
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def organisation_change_list_view(request: HttpRequest) -> HttpResponse:
     """Changes of kind, country or contact point: pending ones first, each with who asked and who decided."""
-    actor = _editor(request)
+    actor = actor_of(request)
     changes = selectors.organisation_change_list()[:200]
     return render(request, "organisations/changes.html", {"changes": changes, "actor": actor})
 
 
-@login_required
 @require_POST
+@page(capability=Capability.EDIT_REFERENCE_DATA)
 def organisation_change_decide_view(request: HttpRequest, change_id: int) -> HttpResponse:
-    actor = _editor(request)
+    actor = actor_of(request)
     change = selectors.organisation_change_get(change_id=change_id)
     if change is None:
         raise Http404("change not found")

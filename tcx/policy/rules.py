@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models import Q, QuerySet, Value
 
+from tcx.kernel.errors import FieldErrors
 from tcx.organisations import selectors as org_selectors
 from tcx.organisations.models import Organisation, OrganisationKind
 from tcx.policy.actors import Actor, MaybeActor, signed_in
@@ -56,12 +57,8 @@ class NotFound(Exception):
     """The object does not exist, or the actor may not see it: the two are never told apart."""
 
 
-class PolicyError(ValueError):
+class PolicyError(FieldErrors):
     """A sharing policy that breaks the rules; ``errors`` maps each field to what is wrong."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 
 class Action(models.TextChoices):

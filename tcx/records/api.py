@@ -13,21 +13,23 @@ from typing import Any
 from django.db import DatabaseError
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
+from tcx.api.routing import ApiRouter, operation
 from tcx.api.schemas import PatchInput, StrictInput
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.pages import read
 from tcx.policy import rules
 from tcx.policy.rules import Policy
 from tcx.records import selectors, services
 
-router = Router(tags=["records"])
+router = ApiRouter(tags=["records"])
 logger = logging.getLogger(__name__)
 
 
@@ -174,6 +176,7 @@ def _policy(payload: PolicyIn) -> Policy:
 
 
 @router.get("/records", response=list[RecordOut], by_alias=True, summary="Records you may see")
+@operation(audit_read=AuditAction.RECORD_SEARCHED)
 @paginate(LimitOffsetPagination)
 def list_records(
     request: HttpRequest, entity_schema: str | None = None, crime_area: str | None = None, owned: bool = False
@@ -181,12 +184,7 @@ def list_records(
     records = selectors.record_list(
         actor=request.user, filters={"schema": entity_schema, "crime_area": crime_area, "owned": owned}
     )
-    audit.record(
-        actor=request.user,
-        action=AuditAction.RECORD_SEARCHED,
-        request=request,
-        data={"via": "api", "schema": entity_schema, "crime_area": crime_area},
-    )
+    read(request, data={"via": "api", "schema": entity_schema, "crime_area": crime_area})
     return _RecordPage(records.defer("indexed_keys"))
 
 
@@ -344,21 +342,18 @@ def export_records(request: HttpRequest, format: str = "jsonl", owned: bool = Fa
     by_alias=True,
     summary="Search by name or identifier, any script",
 )
+@operation(audit_read=AuditAction.RECORD_SEARCHED)
 def search_records(request: HttpRequest, q: str) -> Any:
     results = selectors.record_search(actor=request.user, text=q, lists=True)
-    audit.record(
-        actor=request.user,
-        action=AuditAction.RECORD_SEARCHED,
-        request=request,
-        data={"via": "api", "q": q, "results": [r.pk for r, _ in results]},
-    )
+    read(request, data={"via": "api", "q": q, "results": [r.pk for r, _ in results]})
     return [_record_out(r) for r, _ in results]
 
 
 @router.get("/records/{record_id}", response=RecordOut, by_alias=True)
+@operation(audit_read=AuditAction.RECORD_VIEWED)
 def get_record(request: HttpRequest, record_id: int) -> Any:
     record = selectors.access_record(actor=request.user, record_id=record_id)
-    audit.record(actor=request.user, action=AuditAction.RECORD_VIEWED, target=record, request=request)
+    read(request, target=record)
     selectors.load_lists([record])
     return _record_out(record)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.errors import FieldErrors
 from tcx.matching import Matcher, screen_one
 from tcx.matching.io import UNSAFE_TEXT, shown
 from tcx.organisations import selectors as org_selectors
@@ -44,12 +45,8 @@ from tcx.records.validation import content_errors, external_id_error, text_probl
 RELEASE_DEADLINES = {Priority.URGENT: dt.timedelta(hours=8), Priority.NORMAL: dt.timedelta(days=7)}
 
 
-class RecordError(ValueError):
+class RecordError(FieldErrors):
     """A record that breaks a rule; ``errors`` maps each field to what is wrong."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 class DecisionConflict(Exception):

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.errors import FieldErrors
+from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of, page, read
 from tcx.policy import rules
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
@@ -29,35 +28,18 @@ from tcx.records.forms import (
 from tcx.records.models import LinkSchema
 
 
-def _operational(request: HttpRequest) -> Any:
-    actor: Any = request.user
-    if not rules.sees_operational_data(actor):
-        raise Http404("not found")
-    return request.user
-
-
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL, audit_read=AuditAction.RECORD_SEARCHED)
 def record_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     form = SearchForm(request.GET or None)
     query = form.data.get("q", "").strip() if form.is_bound else ""
     if query:
         results = selectors.record_search(actor=actor, text=query)
         records = [r for r, _ in results]
-        audit.record(
-            actor=actor,
-            action=AuditAction.RECORD_SEARCHED,
-            request=request,
-            data={"q": query, "results": [r.pk for r in records]},
-        )
+        read(request, data={"q": query, "results": [r.pk for r in records]})
     else:
         records = list(selectors.record_list(actor=actor)[:100])
-        audit.record(
-            actor=actor,
-            action=AuditAction.RECORD_SEARCHED,
-            request=request,
-            data={"list": True, "results": [r.pk for r in records]},
-        )
+        read(request, data={"list": True, "results": [r.pk for r in records]})
     template = "records/partials/rows.html" if request.headers.get("HX-Request") else "records/list.html"
     return render(
         request,
@@ -71,12 +53,10 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_OPERATIONAL)
 def record_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
-    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
-        raise Http404("not found")
+    actor = actor_of(request)
     form = RecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,23 +73,19 @@ def record_create_view(request: HttpRequest) -> HttpResponse:
                 operation_target=data["operation_target"],
                 request=request,
             )
-        except (services.RecordError, rules.PolicyError) as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except FieldErrors as exc:
+            add_field_errors(form, exc)
         else:
             messages.success(request, f"Record “{record.caption}” saved; it is being matched now.")
             return redirect("records:detail", record_id=record.pk)
     return render(request, "records/form.html", {"form": form})
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL, audit_read=AuditAction.RECORD_VIEWED)
 def record_detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
-    actor = _operational(request)
-    try:
-        record = selectors.access_record(actor=actor, record_id=record_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    audit.record(actor=actor, action=AuditAction.RECORD_VIEWED, target=record, request=request)
+    actor = actor_of(request)
+    record = selectors.access_record(actor=actor, record_id=record_id)
+    read(request, target=record)
     is_owner = record.owner_id == actor.organisation_id
     return render(
         request,
@@ -126,14 +102,11 @@ def record_detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_archive_view(request: HttpRequest, record_id: int) -> HttpResponse:
-    actor = _operational(request)
-    try:
-        record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.ARCHIVE)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.ARCHIVE)
     services.record_archive(actor=actor, record=record, request=request)
     messages.success(request, "Record archived: it no longer raises hits.")
     return redirect("records:detail", record_id=record.pk)
@@ -143,18 +116,13 @@ HITS_PER_PAGE = 30
 RELEASES_PER_PAGE = 50
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL, audit_read=AuditAction.MATCH_VIEWED)
 def hit_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
     duplicates = request.GET.get("duplicates") == "1"
     hits = selectors.hit_list(actor=actor, include_duplicates=duplicates)
     page = Paginator(hits, HITS_PER_PAGE).get_page(request.GET.get("page"))
-    audit.record(
-        actor=actor,
-        action=AuditAction.MATCH_VIEWED,
-        request=request,
-        data={"matches": [h.match.pk for h in page], "page": page.number},
-    )
+    read(request, data={"matches": [h.match.pk for h in page], "page": page.number})
     return render(
         request,
         "records/hits.html",
@@ -162,14 +130,11 @@ def hit_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def release_request_view(request: HttpRequest, match_id: int) -> HttpResponse:
-    actor = _operational(request)
-    try:
-        view = selectors.access_hit(actor=actor, match_id=match_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    view = selectors.access_hit(actor=actor, match_id=match_id)
     form = ReleaseRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -185,27 +150,23 @@ def release_request_view(request: HttpRequest, match_id: int) -> HttpResponse:
     return redirect("records:hits")
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def match_decision_view(request: HttpRequest, match_id: int) -> HttpResponse:
-    actor = _operational(request)
+    actor = actor_of(request)
+    view = selectors.access_hit(actor=actor, match_id=match_id)
     try:
-        view = selectors.access_hit(actor=actor, match_id=match_id)
         services.match_decide(
             actor=actor, match=view.match, confirm=request.POST.get("confirm") == "1", request=request
         )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
     except services.DecisionConflict as exc:
         messages.error(request, str(exc))
     return redirect("records:hits")
 
 
-@login_required
+@page(capability=Capability.RELEASE)
 def release_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
-    if not has_capability(actor, Capability.RELEASE):
-        raise Http404("not found")
+    actor = actor_of(request)
     releases = selectors.release_requests_to_decide(actor=actor)
     page = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -213,14 +174,11 @@ def release_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse:
-    actor = _operational(request)
-    try:
-        release = selectors.access_release_request(actor=actor, release_id=release_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    release = selectors.access_release_request(actor=actor, release_id=release_id)
     form = ReleaseDecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -239,16 +197,14 @@ def release_decision_view(request: HttpRequest, release_id: int) -> HttpResponse
     return redirect("records:releases")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.EDIT_OPERATIONAL)
 def record_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a file: it is queued and imported in the background; the run's page shows progress."""
     from tcx.matching.io import parse_mapping
     from tcx.records import import_runs
 
-    actor = _operational(request)
-    if not has_capability(actor, Capability.EDIT_OPERATIONAL):
-        raise Http404("not found")
+    actor = actor_of(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -269,36 +225,32 @@ def record_import_view(request: HttpRequest) -> HttpResponse:
                     mapping=mapping,
                     schema=form.cleaned_data["schema"],
                 )
-            except (services.RecordError, rules.PolicyError) as exc:
-                for field, message in exc.errors.items():
-                    form.add_error(field if field in form.fields else None, message)
+            except FieldErrors as exc:
+                add_field_errors(form, exc)
             else:
                 return redirect("records:import_run", run_id=run.pk)
     runs = selectors.import_runs(actor=actor)[:10]
     return render(request, "records/import.html", {"form": form, "runs": runs})
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_import_run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     """An import's progress and, when it is done, its report (HTMX polls the status part)."""
-    actor = _operational(request)
-    try:
-        run = selectors.access_import_run(actor=actor, run_id=run_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    run = selectors.access_import_run(actor=actor, run_id=run_id)
     template = (
         "records/partials/import_run.html" if request.headers.get("HX-Request") else "records/import_run.html"
     )
     return render(request, template, {"run": run})
 
 
-@login_required
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_export_view(request: HttpRequest) -> HttpResponseBase:
     from django.http import StreamingHttpResponse
 
     from tcx.records.exporting import FORMATS, export_records
 
-    actor = _operational(request)
+    actor = actor_of(request)
     fmt = request.GET.get("format", "jsonl")
     if fmt not in FORMATS:
         raise Http404("unknown format")
@@ -310,14 +262,11 @@ def record_export_view(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-@login_required
 @require_POST
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_link_view(request: HttpRequest, record_id: int) -> HttpResponse:
-    actor = _operational(request)
-    try:
-        source = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    source = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
     try:
         target_id = int(request.POST.get("target") or "")
         target = selectors.access_record(actor=actor, record_id=target_id, action=rules.Action.EDIT)
@@ -340,14 +289,11 @@ def record_link_view(request: HttpRequest, record_id: int) -> HttpResponse:
     return redirect("records:detail", record_id=record_id)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@page(capability=Capability.SEE_OPERATIONAL)
 def record_edit_view(request: HttpRequest, record_id: int) -> HttpResponse:
-    actor = _operational(request)
-    try:
-        record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    actor = actor_of(request)
+    record = selectors.access_record(actor=actor, record_id=record_id, action=rules.Action.EDIT)
     form = RecordForm(request.POST or None, initial=RecordForm.initial_for(record))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -371,9 +317,8 @@ def record_edit_view(request: HttpRequest, record_id: int) -> HttpResponse:
                     "operation_target": data["operation_target"],
                 },
             )
-        except (services.RecordError, rules.PolicyError) as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except FieldErrors as exc:
+            add_field_errors(form, exc)
         else:
             messages.success(request, "Record saved; it is being matched again.")
             return redirect("records:detail", record_id=record.pk)

@@ -7,10 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Status
+from ninja import File, Form, Status
 from ninja.files import UploadedFile
 
 from tcx.api.problems import ApiProblem
+from tcx.api.routing import ApiRouter
 from tcx.roadmap import planfile, selectors, services
 from tcx.roadmap.schemas import (
     ActionLineOut,
@@ -42,7 +43,7 @@ from tcx.roadmap.schemas import (
     ProgressOut,
 )
 
-router = Router(tags=["roadmap"])
+router = ApiRouter(tags=["roadmap"])
 
 
 # --- meetings and decisions -----------------------------------------------------------------

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import sys
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
@@ -11,7 +10,6 @@ from tcx.web.home import panels_for
 from tcx.web.unavailable import database_unavailable, is_database_unavailable
 
 
-@login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"panels": panels_for(request.user)})
 

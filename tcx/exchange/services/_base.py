@@ -21,6 +21,7 @@ from tcx.exchange.models import (
     ReferenceSequence,
     Routing,
 )
+from tcx.kernel.errors import FieldErrors
 from tcx.organisations import selectors as org_selectors
 
 DEFAULT_DEADLINES = {
@@ -31,12 +32,8 @@ DEFAULT_DEADLINES = {
 DEFAULT_MAX_BODY_CHARS = 100_000
 
 
-class ExchangeError(ValueError):
+class ExchangeError(FieldErrors):
     """Input that breaks a rule; ``errors`` maps each field to what is wrong."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 def check_no_nul(errors: dict[str, str], **texts: Any) -> None:

@@ -7,17 +7,14 @@ import datetime as dt
 from typing import Any
 
 from tcx.accounts.services import Refused
+from tcx.kernel.errors import FieldErrors
 from tcx.organisations.models import Country, CrimeArea
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
 
 
-class RoadmapError(ValueError):
+class RoadmapError(FieldErrors):
     """Bad input: ``errors`` maps a field (or a file row) to its message."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 def _require_secretariat(actor: Any) -> None:

@@ -9,7 +9,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,9 +17,9 @@ from django.views.decorators.http import require_POST
 from tcx.accounts.services import Refused
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.forms import add_field_errors
 from tcx.organisations import selectors as org_selectors
 from tcx.policy.capabilities import Capability, has_capability
-from tcx.policy.rules import NotFound
 from tcx.roadmap import reports, selectors, services
 from tcx.roadmap.forms import (
     DecisionForm,
@@ -37,17 +36,15 @@ STATUS_LABELS = {**dict(LineStatus.choices), "late": "Late"}
 
 
 def roadmap_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Signed in, and someone who sees the roadmap; a NotFound anywhere answers 404."""
+    """Someone who sees the roadmap (signing in is the middleware's, a NotFound anywhere answers
+    404 through ``tcx.kernel.routes.NotFoundMiddleware``)."""
 
-    @login_required
     @wraps(func)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not selectors.sees_roadmap(request.user):
             raise Http404("not found")
         try:
             return func(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc)) from None
         except Refused as exc:
             return render(request, "roadmap/refused.html", {"reason": str(exc)}, status=403)
 
@@ -146,8 +143,7 @@ def progress_view(request: HttpRequest, line_id: int) -> HttpResponse:
                 evidence=form.cleaned_data.get("evidence"),
             )
         except services.RoadmapError as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+            add_field_errors(form, exc)
         else:
             messages.success(request, f"Progress recorded on {line.code}.")
             return redirect("roadmap:line", line_id=line.pk)
@@ -304,8 +300,7 @@ def nominate_view(request: HttpRequest, programme_id: int) -> HttpResponse:
         try:
             services.nomination_create(actor=request.user, programme=programme, **form.cleaned_data)
         except services.RoadmapError as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+            add_field_errors(form, exc)
         else:
             messages.success(request, "Nomination sent.")
             return redirect("roadmap:programme", programme_id=programme.pk)

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from tcx.kernel.forms import add_field_errors
 from tcx.roadmap import planfile, selectors, services
 from tcx.roadmap.forms import DecisionForm, DropForm, LineForm, MeetingForm, MilestoneForm, PlanUploadForm
 from tcx.roadmap.views.pages import _line_context, _meeting_context, roadmap_view
@@ -137,12 +138,8 @@ def milestone_remove_view(request: HttpRequest, milestone_id: int) -> HttpRespon
 
 
 def _put_errors(form: Any, exc: services.RoadmapError) -> None:
-    """The services' errors, each on its field (or above the form when no field has its name)."""
-    for field, message in exc.errors.items():
-        if field in form.fields:
-            form.add_error(field, message)
-        else:
-            form.add_error(None, f"{field}: {message}")
+    """The services' errors, each on its field (or above the form, named, when no field has its name)."""
+    add_field_errors(form, exc, name_other_fields=True)
 
 
 def _check_the_rest(form: Any, check: Callable[[dict[str, Any]], None]) -> None:
