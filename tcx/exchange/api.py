@@ -19,7 +19,7 @@ from pydantic import Field, ValidationError
 from tcx.api.inputs import refuse_unsafe
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
-from tcx.api.schemas import StrictInput
+from tcx.api.schemas import PolicyTextsIn, StrictInput
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.exchange import downloads, selectors, services, storage
@@ -46,14 +46,7 @@ class AttachmentIn(ExchangeInput):
     sha256: str = ""
 
 
-class PolicyIn(ExchangeInput):
-    tlp: str = "AMBER"
-    handling_codes: list[str] = []
-    handling_h3_text: str = ""
-    evaluation_source: str = ""
-    evaluation_information: str = ""
-    legal_basis: str = ""
-    review_date: dt.date | None = None
+PolicyIn = PolicyTextsIn  # an exchange's audience is its recipients
 
 
 class ExchangeIn(ExchangeInput):

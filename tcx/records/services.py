@@ -262,16 +262,15 @@ def held_external_ids(owner_id: int, external_ids: list[str]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _queue_matching(record_ids: list[int]) -> None:
-    """Ask for the new records (version 1) to be matched after the surrounding commit: the one
-    place the record write path talks to the job queue."""
+def _queue_matching(versions: list[tuple[int, int]]) -> None:
+    """Ask for each ``(record id, version)`` to be matched after the surrounding commit: the one
+    place the record services talk to the job queue (a record's versions are new, so are their
+    jobs)."""
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     bulk.insert(
         MatchJob._meta.db_table,
         ["record_id", "version", "status", "attempts", "created_at", "error"],
-        [
-            (pk, 1, JobStatus.PENDING.value, 0, connection.ops.adapt_datetimefield_value(timezone.now()), "")
-            for pk in record_ids
-        ],
+        [(pk, version, JobStatus.PENDING.value, 0, stamp, "") for pk, version in versions],
     )
     if jobs.inline():
         transaction.on_commit(jobs.run_pending)
@@ -382,7 +381,7 @@ def create_records(
         ],
     )
     match_index.index_packed(created, [r.packed_keys for r in rows], [r.keys_json for r in rows])
-    _queue_matching(created)
+    _queue_matching([(pk, 1) for pk in created])
     audit.record(
         actor=actor,
         action=AuditAction.RECORD_CREATED,
@@ -499,7 +498,7 @@ def record_update(
         request=request,
         data={"version": record.version, "fields": sorted(data)},
     )
-    jobs.enqueue(record=record)
+    _queue_matching([(record.pk, record.version)])
     return record
 
 
