@@ -243,9 +243,7 @@ def decision_update(*, actor: Any, decision: Decision, data: dict[str, Any]) -> 
         **data,
     }
     values, areas = _decision_values(meeting=decision.meeting, data=merged, current=decision)
-    for key, value in values.items():
-        setattr(decision, key, value)
-    decision.save()
+    apply_changes(decision, values)
     decision.crime_areas.set(areas)
     audit.record(
         actor=actor,
