@@ -320,7 +320,9 @@ def create_records(
     owner = actor.organisation
     given = [row.external_id for row in rows if row.external_id]
     twice = [external_id for external_id, n in collections.Counter(given).items() if n > 1]
-    held = twice or held_external_ids(owner.pk, given)
+    if twice:
+        raise RecordError({"external_id": _("external id %(id)s is given twice") % {"id": shown(twice[0])}})
+    held = held_external_ids(owner.pk, given)
     if held:
         raise RecordError({"external_id": f"your agency already has a record with external id {held[0]!r}"})
     now = timezone.now()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from tcx.audit.models import AuditEvent
@@ -172,17 +173,18 @@ def test_import_form_and_api_create_the_same_record(world, tmp_path: Path) -> No
             assert made[part] == imported[part], part
 
 
-def test_create_records_refuses_an_external_id_the_agency_holds(world) -> None:
+def test_create_records_refuses_an_external_id_held_or_given_twice(world) -> None:
     officer = world.users["b_officer"]
     row = services.new_record(schema="Person", properties={"name": ["Somchai Jaidee"]}, external_id="TH-1")
+    other = services.new_record(schema="Person", properties={"name": ["Minh Nguyen"]}, external_id="TH-2")
+    with pytest.raises(services.RecordError) as twice:
+        services.create_records(actor=officer, rows=[other, other], policy=Policy())
+    assert "TH-2" in twice.value.errors["external_id"] and "twice" in twice.value.errors["external_id"]
     services.create_records(actor=officer, rows=[row], policy=Policy())
-    try:
-        services.create_records(actor=officer, rows=[row], policy=Policy())
-    except services.RecordError as exc:
-        assert "TH-1" in exc.errors["external_id"]
-    else:
-        raise AssertionError("a second record with the same external id was created")
-    assert Record.objects.filter(external_id="TH-1").count() == 1
+    with pytest.raises(services.RecordError) as held:
+        services.create_records(actor=officer, rows=[other, row], policy=Policy())
+    assert "TH-1" in held.value.errors["external_id"]
+    assert sorted(Record.objects.values_list("external_id", flat=True)) == ["TH-1"]  # nothing else written
 
 
 def test_no_model_overrides_save() -> None:
