@@ -1,5 +1,6 @@
 """What every endpoint refuses before it runs, whatever the app: a NUL character in any text
-(PostgreSQL cannot store one, and no legitimate text holds one) and an integer beyond what a JSON
+(PostgreSQL cannot store one, and no legitimate text holds one: :mod:`tcx.kernel.text`, the
+check of every stored text) and an integer beyond what a JSON
 client represents exactly (±(2**53 − 1)), so that no database is handed a number it cannot bind.
 Each refusal is a 422 problem naming the fields."""
 
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel
 
 from tcx.api.problems import ApiProblem
+from tcx.kernel.text import NUL, nul_problem
 
 MAX_INTEGER = 2**53 - 1
-NUL = "\x00"
 
 
 def _printable(name: Any) -> str:
@@ -28,8 +29,8 @@ def _unsafe(value: Any, loc: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...],
     if isinstance(value, BaseModel):
         value = value.model_dump(by_alias=True)
     if isinstance(value, str):
-        if NUL in value:
-            yield loc, _("contains the NUL character (U+0000), which no text may hold")
+        if (problem := nul_problem(value)) is not None:
+            yield loc, problem
     elif isinstance(value, UploadedFile):
         if NUL in (value.name or ""):
             yield loc, _("the file name contains the NUL character (U+0000)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,26 @@ class StrictInput(Schema):
     """Request bodies refuse unknown fields, so a typo is an error, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class PolicyTextsIn(StrictInput):
+    """A sharing policy whose audience is given elsewhere (an exchange's recipients)."""
+
+    tlp: str = "AMBER"
+    handling_codes: list[str] = []
+    handling_h3_text: str = ""
+    evaluation_source: str = ""
+    evaluation_information: str = ""
+    legal_basis: str = ""
+    review_date: dt.date | None = None
+
+
+class PolicyIn(PolicyTextsIn):
+    """A sharing policy, as every endpoint takes one: the fields of
+    :class:`tcx.policy.rules.Policy` (the pages' are :class:`tcx.policy.forms.PolicyFields`)."""
+
+    audience_organisations: list[int] = []
+    audience_groups: list[int] = []
 
 
 def _without_null(schema: dict[str, Any], model: Any) -> None:

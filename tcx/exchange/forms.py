@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from tcx.exchange.models import ExchangeStatus, Priority
 from tcx.exchange.services import Upload
 from tcx.organisations import selectors as org_selectors
-from tcx.policy.models import TLP, HandlingCode, InformationAssessment, SourceReliability
+from tcx.policy.forms import PolicyFields as SharedPolicyFields
 from tcx.policy.rules import Policy
 
 
@@ -28,37 +28,12 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class PolicyFields(forms.Form):
-    tlp = forms.ChoiceField(choices=TLP.choices, initial=TLP.AMBER, label="TLP")
-    handling_codes = forms.MultipleChoiceField(
-        choices=HandlingCode.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Handling codes",
-    )
-    handling_h3_text = forms.CharField(max_length=500, required=False, label="H3 restriction")
-    evaluation_source = forms.ChoiceField(
-        choices=[("", "—"), *SourceReliability.choices], required=False, label="Source evaluation"
-    )
-    evaluation_information = forms.ChoiceField(
-        choices=[("", "—"), *InformationAssessment.choices], required=False, label="Information evaluation"
-    )
-    legal_basis = forms.CharField(
-        max_length=500, required=False, help_text="required when a dialogue-partner agency receives it"
-    )
+class PolicyFields(SharedPolicyFields):
+    """A message's sharing policy (its audience is its recipients), its text and files."""
+
+    with_audience = False
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Message")
     attachments = MultipleFileField(required=False, label="Attachments (up to 50 MB each)")
-
-    def policy(self) -> Policy:
-        data = self.cleaned_data
-        return Policy(
-            tlp=data["tlp"],
-            handling_codes=list(data["handling_codes"]),
-            handling_h3_text=data["handling_h3_text"],
-            evaluation_source=data["evaluation_source"],
-            evaluation_information=data["evaluation_information"],
-            legal_basis=data["legal_basis"],
-        )
 
     def uploads(self) -> list[Upload]:
         return [Upload(f.name, f.read()) for f in self.cleaned_data.get("attachments") or []]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.kernel.errors import FieldErrors
+from tcx.kernel.updates import apply_changes
 from tcx.organisations import selectors
 from tcx.organisations.models import (
     Country,
@@ -225,16 +226,13 @@ def organisation_update(
     for field in GUARDED_FIELDS:
         cleaned.pop(field, None)
     pending = _change_request(actor=actor, organisation=organisation, changes=guarded, request=request)
-    changes = {k: v for k, v in cleaned.items() if getattr(organisation, k) != v}
-    for key, value in changes.items():
-        setattr(organisation, key, value)
-    if changes:
-        organisation.save()
+    changed = apply_changes(organisation, cleaned)
+    if changed:
         audit.record(
             actor=actor,
             action=AuditAction.ORGANISATION_UPDATED,
             target=organisation,
-            data={"changes": {k: str(v) for k, v in changes.items()}},
+            data={"changes": {k: str(getattr(organisation, k)) for k in changed}},
             request=request,
         )
     return organisation, pending
@@ -365,10 +363,7 @@ def organisation_change_decide(
                 "the organisation changed since this was requested; reject it and request it again"
             )
         cleaned = _clean_organisation(dict(change.changes), instance=organisation)
-        for field in GUARDED_FIELDS:
-            if field in cleaned:
-                setattr(organisation, field, cleaned[field])
-        organisation.save()
+        apply_changes(organisation, {k: v for k, v in cleaned.items() if k in GUARDED_FIELDS})
         change.status = OrganisationChangeStatus.APPROVED
     else:
         change.status = OrganisationChangeStatus.WITHDRAWN if own else OrganisationChangeStatus.REJECTED
@@ -411,16 +406,16 @@ def crime_area_update(
         cleaned["lead_shepherd"] = lead
     if "name" in cleaned and not str(cleaned["name"]).strip():
         raise ReferenceDataError({"name": "a name is required"})
-    changes = {k: v for k, v in cleaned.items() if getattr(crime_area, k) != v}
-    for key, value in changes.items():
-        setattr(crime_area, key, value)
-    if changes:
-        crime_area.save()
+    changed = apply_changes(crime_area, cleaned)
+    if changed:
         audit.record(
             actor=actor,
             action=AuditAction.REFERENCE_UPDATED,
             target=crime_area,
-            data={"crime_area": crime_area.code, "changes": {k: str(v) for k, v in changes.items()}},
+            data={
+                "crime_area": crime_area.code,
+                "changes": {k: str(getattr(crime_area, k)) for k in changed},
+            },
             request=request,
         )
     return crime_area

@@ -21,7 +21,7 @@ from pydantic import Field
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
 from tcx.api.routing import ApiRouter, operation
-from tcx.api.schemas import PatchInput, StrictInput
+from tcx.api.schemas import PatchInput, PolicyIn, StrictInput
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.kernel.pages import read
@@ -31,18 +31,6 @@ from tcx.records import selectors, services
 
 router = ApiRouter(tags=["records"])
 logger = logging.getLogger(__name__)
-
-
-class PolicyIn(StrictInput):
-    audience_organisations: list[int] = []
-    audience_groups: list[int] = []
-    tlp: str = "AMBER"
-    handling_codes: list[str] = []
-    handling_h3_text: str = ""
-    evaluation_source: str = ""
-    evaluation_information: str = ""
-    legal_basis: str = ""
-    review_date: dt.date | None = None
 
 
 class RecordIn(StrictInput):

@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 
 from tcx.organisations import selectors as org_selectors
-from tcx.policy.models import TLP, HandlingCode
-from tcx.policy.rules import Policy
+from tcx.policy.forms import PolicyFields
+from tcx.policy.models import HandlingCode
 from tcx.records.models import HitDisclosure, Priority, SubjectRole
 from tcx.records.validation import SCHEMATA
 
@@ -27,24 +27,20 @@ PROPERTY_FIELDS = [
 ]
 
 
-class RecordForm(forms.Form):
+class RecordForm(PolicyFields):
+    field_order = [
+        "schema",
+        "subject_role",
+        "crime_areas",
+        "source_reference",
+        *PolicyFields.base_fields,
+        "hit_disclosure",
+        "operation_target",
+    ]
     schema = forms.ChoiceField(choices=[(s, s) for s in SCHEMATA], initial="Person", label="Kind of subject")
     subject_role = forms.ChoiceField(choices=[("", "—"), *SubjectRole.choices], required=False, label="Role")
     crime_areas = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     source_reference = forms.CharField(max_length=200, required=False, label="Your case reference")
-    tlp = forms.ChoiceField(choices=TLP.choices, initial=TLP.AMBER, label="TLP")
-    audience_organisations = forms.MultipleChoiceField(required=False, label="Share with agencies")
-    audience_groups = forms.MultipleChoiceField(required=False, label="Share with sharing groups")
-    handling_codes = forms.MultipleChoiceField(
-        choices=HandlingCode.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Handling codes",
-    )
-    handling_h3_text = forms.CharField(max_length=500, required=False, label="H3 restriction")
-    legal_basis = forms.CharField(
-        max_length=500, required=False, help_text="required when a dialogue-partner agency is in the audience"
-    )
     hit_disclosure = forms.ChoiceField(
         choices=HitDisclosure.choices, initial=HitDisclosure.COUNTRY, label="A hit tells the other side"
     )
@@ -57,29 +53,16 @@ class RecordForm(forms.Form):
                 label=label, required=False, widget=forms.Textarea(attrs={"rows": 1})
             )
         self.fields["crime_areas"].choices = [(a.code, a.name) for a in org_selectors.crime_area_list()]  # type: ignore[attr-defined]
-        self.fields["audience_organisations"].choices = [  # type: ignore[attr-defined]
-            (str(o.pk), o.name) for o in org_selectors.organisation_list()
-        ]
-        self.fields["audience_groups"].choices = [  # type: ignore[attr-defined]
-            (str(g.pk), g.name) for g in org_selectors.sharing_group_list()
-        ]
 
     @classmethod
-    def initial_for(cls, record: Any) -> dict[str, Any]:
+    def initial_for(cls, record: Any) -> dict[str, Any]:  # type: ignore[override]
         """The form's initial values for editing ``record``."""
         initial: dict[str, Any] = {
             "schema": record.schema,
             "subject_role": record.subject_role,
             "source_reference": record.source_reference,
             "crime_areas": [a.code for a in record.crime_areas.all()],
-            "tlp": record.tlp,
-            "audience_organisations": [
-                str(pk) for pk in record.audience_organisations.values_list("pk", flat=True)
-            ],
-            "audience_groups": [str(pk) for pk in record.audience_groups.values_list("pk", flat=True)],
-            "handling_codes": record.handling_codes,
-            "handling_h3_text": record.handling_h3_text,
-            "legal_basis": record.legal_basis,
+            **PolicyFields.initial_for(record),
             "hit_disclosure": record.hit_disclosure,
             "operation_target": record.operation_target,
         }
@@ -98,17 +81,6 @@ class RecordForm(forms.Form):
             if values:
                 props[name] = values
         return props
-
-    def policy(self) -> Policy:
-        data = self.cleaned_data
-        return Policy(
-            audience_organisations=[int(x) for x in data["audience_organisations"]],
-            audience_groups=[int(x) for x in data["audience_groups"]],
-            tlp=data["tlp"],
-            handling_codes=list(data["handling_codes"]),
-            handling_h3_text=data["handling_h3_text"],
-            legal_basis=data["legal_basis"],
-        )
 
 
 class SearchForm(forms.Form):
@@ -133,7 +105,10 @@ class ReleaseDecisionForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(PolicyFields):
+    """An import's file, its mapping, and the sharing policy every record of it gets."""
+
+    field_order = ["file", "mapping", "schema", *PolicyFields.base_fields]
     file = forms.FileField(label="File (.jsonl, .csv or .xlsx)")
     mapping = forms.CharField(
         required=False,
@@ -145,12 +120,3 @@ class ImportForm(forms.Form):
         initial="Person",
         label="Kind of subject of rows without a schema column",
     )
-    tlp = forms.ChoiceField(choices=TLP.choices, initial=TLP.AMBER, label="TLP")
-    audience_groups = forms.MultipleChoiceField(required=False, label="Share with sharing groups")
-    legal_basis = forms.CharField(max_length=500, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["audience_groups"].choices = [  # type: ignore[attr-defined]
-            (str(g.pk), g.name) for g in org_selectors.sharing_group_list()
-        ]

@@ -2,7 +2,8 @@
 
 Idempotent by owner + external id (the file's ``id``): a re-import updates what changed and
 duplicates nothing. Each bad row is reported with its number and reason and the good rows are
-kept; rows are written in chunks, each chunk whole or not at all, with one audit event each.
+kept; rows are written in chunks, each chunk whole or not at all, with one audit event each,
+by the service every record is created by (:func:`tcx.records.services.create_records`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import itertools
 import json
 import logging
 import multiprocessing
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -23,11 +23,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tcx.audit import services as audit
-from tcx.audit.registry import AuditAction
 from tcx.matching import keys_for
 from tcx.matching.io import (
     FileRefused,
@@ -42,9 +39,9 @@ from tcx.matching.io import (
 )
 from tcx.policy import rules
 from tcx.policy.rules import Policy
-from tcx.records import bulk, jobs
 from tcx.records import index as match_index
-from tcx.records.models import MatchJob, Record, RecordVersion, SubjectRole
+from tcx.records import jobs, services
+from tcx.records.models import MatchJob, Record, SubjectRole
 from tcx.records.services import RecordError, _crime_areas, _editor_check, check_policy_text, record_update
 from tcx.records.validation import RecordLimits, content_errors, external_id_error, record_limits
 
@@ -325,7 +322,8 @@ def import_file(
     _editor_check(actor)
     check_policy_text(policy)
     policy = rules.validate_policy(policy, owner=actor.organisation)
-    areas = _crime_areas(crime_areas or [])
+    _crime_areas(crime_areas or [])  # refused before the file is read
+    areas = list(crime_areas or [])
     if subject_role and subject_role not in SubjectRole.values:
         raise RecordError(
             {
@@ -372,82 +370,11 @@ def import_file(
     return report
 
 
-def _reserve_ids(count: int) -> list[int]:
-    """Take ``count`` new record ids inside the current transaction (TCX runs on SQLite and
-    PostgreSQL only, see ``tcx.config.settings``).
-
-    On SQLite the transaction holds the write lock from its start (``BEGIN IMMEDIATE``), so the
-    next ids are the table's highest; on PostgreSQL they come from the table's sequence."""
-    table = Record._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        sequence = "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)"
-        highest = f"SELECT MAX({sequence}, COALESCE((SELECT MAX(id) FROM {table}), 0))"  # noqa: S608
-        cursor.execute(highest, [table])
-        start = int(cursor.fetchone()[0]) + 1
-        return list(range(start, start + count))
-
-
-def _insert_records(template: Record, new: list[Prepared]) -> list[int]:
-    """Insert records that differ from ``template`` only in their content, with
-    ``executemany``, and return their ids: the ORM's ``bulk_create`` builds and prepares every
-    field of every row, most of an import's time."""
-    ids = _reserve_ids(len(new))
-    fields = Record._meta.concrete_fields
-    constant = {f.attname: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
-    base = [constant[f.attname] for f in fields]
-    at = {f.attname: i for i, f in enumerate(fields)}
-    pk_at, schema_at, properties_at = at["id"], at["schema"], at["properties"]
-    caption_at, external_id_at, keys_at = at["caption"], at["external_id"], at["indexed_keys"]
-    gid_field = Record._meta.get_field("gid")
-    rows: list[list[Any]] = []
-    for row, pk in zip(new, ids, strict=True):
-        line = base.copy()
-        line[pk_at] = pk
-        # Each record its own global id (the template's default would give every row the same).
-        line[at["gid"]] = gid_field.get_db_prep_save(uuid.uuid4(), connection)
-        line[schema_at] = row.schema
-        line[properties_at] = row.properties_json
-        line[caption_at] = row.caption
-        line[external_id_at] = row.external_id
-        line[keys_at] = row.packed_keys
-        rows.append(line)
-    bulk.insert(Record._meta.db_table, [str(f.column) for f in fields], rows)
-    return ids
-
-
-def _held_ids(owner_id: int, external_ids: list[str]) -> list[str]:
-    """Which of ``external_ids`` the owner holds already: asked with the ids as one parameter
-    (the ORM's ``__in`` prepares each of a chunk's thousands of ids, a tenth of the writer's
-    time). ``NOT (external_id = '')`` lets the database search the partial unique index on
-    (owner, external_id) instead of every record of the agency (that made a big import
-    quadratic)."""
-    if not external_ids:
-        return []
-    table = connection.ops.quote_name(Record._meta.db_table)
-    param: str | list[str]
-    if connection.vendor == "sqlite":
-        ids, param = "(SELECT value FROM json_each(%s))", json.dumps(external_ids)
-    else:
-        ids, param = "(SELECT unnest(%s::text[]))", external_ids
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT external_id FROM {table} WHERE owner_id = %s "  # noqa: S608
-            f"AND NOT (external_id = '') AND external_id IN {ids}",
-            [owner_id, param],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _write_chunk(
     actor: Any,
     rows: list[Prepared],
     policy: Policy,
-    areas: list[Any],
+    crime_areas: list[str],
     subject_role: str,
     report: ImportReport,
     pacer: jobs.WritePacer,
@@ -456,7 +383,7 @@ def _write_chunk(
     short one (a record update costs a thousand times an insert: thousands of them in one
     transaction held SQLite's write lock past every other writer's busy timeout), leaving the
     lock to other writers now and then (:class:`tcx.records.jobs.WritePacer`)."""
-    changed = _insert_chunk(actor, rows, policy, areas, subject_role, report)
+    changed = _insert_chunk(actor, rows, policy, crime_areas, subject_role, report)
     pacer.tick()
     for current, row, properties in changed:
         record_update(actor=actor, record=current, data={"schema": row.schema, "properties": properties})
@@ -469,16 +396,16 @@ def _insert_chunk(
     actor: Any,
     rows: list[Prepared],
     policy: Policy,
-    areas: list[Any],
+    crime_areas: list[str],
     subject_role: str,
     report: ImportReport,
 ) -> list[tuple[Record, Prepared, dict[str, Any]]]:
-    """Insert the chunk's new records; return the records it changes, to update."""
+    """Insert the chunk's new records (:func:`tcx.records.services.create_records`, the path
+    every record is created by); return the records it changes, to update."""
     owner = actor.organisation
-    held = _held_ids(owner.pk, [r.external_id for r in rows if r.external_id])
+    held = services.held_external_ids(owner.pk, [r.external_id for r in rows if r.external_id])
     known = Record.objects.filter(owner=owner, external_id__in=held).exclude(external_id="").order_by()
     existing = {r.external_id: r for r in known} if held else {}
-    now = timezone.now()
     new: list[Prepared] = []
     changed: list[tuple[Record, Prepared, dict[str, Any]]] = []
     for row in rows:
@@ -491,75 +418,9 @@ def _insert_chunk(
             report.unchanged += 1
         else:
             changed.append((current, row, properties))
-    if not new:
-        return changed
-    template = Record(
-        owner=owner,
-        subject_role=subject_role,
-        created_by=actor,
-        created_at=now,
-        updated_at=now,
-        tlp=policy.tlp,
-        handling_codes=policy.handling_codes,
-        handling_h3_text=policy.handling_h3_text,
-        evaluation_source=policy.evaluation_source,
-        evaluation_information=policy.evaluation_information,
-        legal_basis=policy.legal_basis,
-        review_date=policy.review_date,
-    )
-    created = _insert_records(template, new)
-    orgs_through = Record.audience_organisations.through
-    groups_through = Record.audience_groups.through
-    areas_through = Record.crime_areas.through
-    orgs_through.objects.bulk_create(
-        [
-            orgs_through(record_id=pk, organisation_id=o)
-            for pk in created
-            for o in policy.audience_organisations
-        ]
-    )
-    groups_through.objects.bulk_create(
-        [groups_through(record_id=pk, sharinggroup_id=g) for pk in created for g in policy.audience_groups]
-    )
-    areas_through.objects.bulk_create(
-        [areas_through(record_id=pk, crimearea_id=a.pk) for pk in created for a in areas]
-    )
-    # History, postings and jobs are many rows: written with executemany, not as ORM objects
-    # (building ~20 model instances per record was most of an import's time); the time is
-    # adapted for the database once, not for every row.
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    bulk.insert(
-        RecordVersion._meta.db_table,
-        [
-            "record_id",
-            "version",
-            "change",
-            "schema",
-            "properties",
-            "caption",
-            "status",
-            "changed_by_id",
-            "changed_at",
-        ],
-        [
-            (pk, 1, "imported", r.schema, r.properties_json, r.caption, template.status, actor.pk, stamp)
-            for pk, r in zip(created, new, strict=True)
-        ],
-    )
-    bulk.insert(
-        MatchJob._meta.db_table,
-        ["record_id", "version", "status", "attempts", "created_at", "error"],
-        [(pk, 1, "pending", 0, stamp, "") for pk in created],
-    )
-    match_index.index_packed(created, [r.packed_keys for r in new], [r.keys_json for r in new])
-    report.created += len(created)
-    audit.record(
-        actor=actor,
-        action=AuditAction.RECORD_IMPORTED,
-        target_type="records.record",
-        target_owner=owner,
-        data={"records": created},
-    )
-    if jobs.inline():
-        transaction.on_commit(jobs.run_pending)
+    if new:
+        created = services.create_records(
+            actor=actor, rows=new, policy=policy, crime_areas=crime_areas, subject_role=subject_role
+        )
+        report.created += len(created)
     return changed

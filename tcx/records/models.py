@@ -3,8 +3,6 @@ the database, matching jobs, matches between records, and release requests behin
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -76,15 +74,6 @@ class Record(Shareable):
 
     def __str__(self) -> str:
         return f"{self.schema} {self.caption}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # ``indexed_keys`` belongs to the match index, which writes it itself: a record loaded
-        # before it was indexed must not blank it when saved.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "indexed_keys"
-            ]
-        super().save(*args, **kwargs)
 
     def as_entity(self) -> dict[str, object]:
         """The FollowTheMoney form the matching engine reads."""

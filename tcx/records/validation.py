@@ -15,7 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from tcx.matching.io import UNSAFE_TEXT, shown
+from tcx.kernel.text import text_problem
+from tcx.matching.io import shown
 
 SCHEMATA = (
     "Person",
@@ -59,22 +60,6 @@ def _properties_of(schema: str) -> dict[str, str]:
 
     found = model.get(schema)
     return {} if found is None else {name: prop.type.name for name, prop in found.properties.items()}
-
-
-def text_problem(value: str, *, limit: int, one_line: bool = False) -> str | None:
-    """What is wrong with one stored text value, or None."""
-    if len(value) > limit:
-        length = len(value)
-        return _("is %(length)d characters long; the limit is %(limit)d") % {"length": length, "limit": limit}
-    bad = UNSAFE_TEXT.search(value)
-    if bad is not None:
-        return _(
-            "holds the character U+%(code)04X (a control, bidirectional-override or surrogate "
-            "character), which no stored text may hold"
-        ) % {"code": ord(bad.group())}
-    if one_line and ("\n" in value or "\r" in value or "\t" in value):
-        return _("holds a line break or tab; it is one line")
-    return None
 
 
 def content_errors(schema: Any, properties: Any, limits: RecordLimits | None = None) -> dict[str, str]:

@@ -212,16 +212,11 @@ def record_import_view(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             form.add_error("mapping", str(exc))
         else:
-            policy = rules.Policy(
-                tlp=form.cleaned_data["tlp"],
-                audience_groups=[int(g) for g in form.cleaned_data["audience_groups"]],
-                legal_basis=form.cleaned_data["legal_basis"],
-            )
             try:
                 run = import_runs.queue(
                     actor=actor,
                     upload=form.cleaned_data["file"],
-                    policy=policy,
+                    policy=form.policy(),
                     mapping=mapping,
                     schema=form.cleaned_data["schema"],
                 )

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.text import NUL, nul_problem
 from tcx.organisations.models import Country, CrimeArea
 from tcx.roadmap import services
 from tcx.roadmap.models import Component, Decision, PlanOfAction
@@ -58,7 +59,7 @@ def _code(value: Any) -> str:
 def _nul_at(value: Any, where: str) -> str | None:
     """Where the parsed file holds a NUL character (no text may hold one; PostgreSQL refuses it)."""
     if isinstance(value, str):
-        return where if "\x00" in value else None
+        return where if nul_problem(value) else None
     if isinstance(value, list):
         for index, item in enumerate(value):
             found = _nul_at(item, f"{where}[{index}]")
@@ -83,7 +84,7 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
         raise RoadmapError({"plan": "the file must be an object with a 'plan' object"})
     nul = _nul_at(doc, "")
     if nul is not None:
-        raise RoadmapError({nul or "file": "contains the NUL character (U+0000), which no text may hold"})
+        raise RoadmapError({nul or "file": str(nul_problem(NUL))})
     errors: dict[str, str] = {}
     allowed_top = {"plan", "components"}
     for key in set(doc) - allowed_top:

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from tcx.exchange.models import (
     STATUS_ORDER,
@@ -22,6 +21,8 @@ from tcx.exchange.models import (
     Routing,
 )
 from tcx.kernel.errors import FieldErrors
+from tcx.kernel.text import texts_problems
+from tcx.kernel.updates import apply_changes
 from tcx.organisations import selectors as org_selectors
 
 DEFAULT_DEADLINES = {
@@ -37,12 +38,9 @@ class ExchangeError(FieldErrors):
 
 
 def check_no_nul(errors: dict[str, str], **texts: Any) -> None:
-    """Name every text (a string, or strings in a list) that holds a NUL character: no real
-    text has one, and PostgreSQL cannot store it."""
-    for field, value in texts.items():
-        values = value if isinstance(value, list | tuple) else [value]
-        if any(isinstance(v, str) and "\x00" in v for v in values):
-            errors[field] = gettext("contains a NUL character (\\x00); text may not contain NUL characters")
+    """Name every text (a string, or strings in a list) that holds a NUL, control or
+    bidirectional-override character (:mod:`tcx.kernel.text`, the check of every stored text)."""
+    texts_problems(errors, **texts)
 
 
 def policy_texts(policy: Any) -> dict[str, Any]:
@@ -112,15 +110,13 @@ def _participant_copy(exchange: Exchange) -> dict[str, Any]:
 def _advance(exchange: Exchange, status: str, **fields: Any) -> None:
     """Move the exchange forward to ``status`` (never backwards); ``fields`` are saved too,
     and the participants' copies of the order and state follow."""
-    if (
+    forward = (
         STATUS_ORDER.index(status) > STATUS_ORDER.index(exchange.status)
         and exchange.status != ExchangeStatus.CLOSED
-    ):
-        exchange.status = status
-    exchange.updated_at = timezone.now()
-    for name, value in fields.items():
-        setattr(exchange, name, value)
-    exchange.save(update_fields=["status", "updated_at", *fields])
+    )
+    apply_changes(
+        exchange, {**({"status": status} if forward else {}), "updated_at": timezone.now(), **fields}
+    )
     Participant.objects.filter(exchange=exchange).update(**_participant_copy(exchange))
 
 

@@ -39,6 +39,7 @@ from tcx.exchange.services._base import (
     next_reference,
     policy_texts,
 )
+from tcx.kernel.text import nul_problem
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
 from tcx.policy.rules import NotFound, Policy
@@ -98,7 +99,7 @@ def _store_files(uploads: list[Upload], errors: dict[str, str]) -> list[tuple[Up
     checked = []
     problems = []
     for upload in uploads:
-        if "\x00" in upload.name or "\x00" in upload.sha256:
+        if nul_problem(upload.name) or nul_problem(upload.sha256):
             problems.append(gettext("a file name contains a NUL character (\\x00); rename the file"))
             continue
         try:

@@ -44,7 +44,7 @@ def test_csv_import_keeps_good_rows_and_names_bad_ones(world) -> None:
     assert somchai.owner == world.agency_b and somchai.crime_areas.get().code == "trafficking-in-persons"
     # the phone, read in its E.164 form, is a key of the match index
     assert somchai.match_keys.filter(key=key_hash("i:phone:+66812345678")).exists()
-    assert RecordVersion.objects.filter(change="imported").count() == 3
+    assert RecordVersion.objects.filter(change="created").count() == 3
     minh = Record.objects.get(external_id="TH-005")
     assert minh.properties["name"] == ["Nguyễn Văn Minh", "Nguyen Van Minh"]
 

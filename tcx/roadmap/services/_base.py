@@ -8,6 +8,7 @@ from typing import Any
 
 from tcx.accounts.services import Refused
 from tcx.kernel.errors import FieldErrors
+from tcx.kernel.text import text_problem
 from tcx.organisations.models import Country, CrimeArea
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
@@ -92,6 +93,8 @@ def _check_text(value: Any, field: str, errors: dict[str, str], *, max_length: i
         errors[field] = "required"
     elif max_length and len(text) > max_length:
         errors[field] = f"at most {max_length} characters"
+    elif (problem := text_problem(text, limit=len(text))) is not None:
+        errors[field] = problem  # a NUL, control or bidirectional-override character
     return text
 
 

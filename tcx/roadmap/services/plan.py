@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.kernel.updates import apply_changes
 from tcx.organisations.models import Country, CrimeArea
 from tcx.roadmap.models import (
     ActionLine,
@@ -153,9 +154,7 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
     _require_secretariat(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     values, partners = _meeting_values(data=data, meeting=meeting)
-    for key, value in values.items():
-        setattr(meeting, key, value)
-    meeting.save()
+    apply_changes(meeting, values)
     if partners is not None:
         meeting.partners.set(partners)
     audit.record(
@@ -244,9 +243,7 @@ def decision_update(*, actor: Any, decision: Decision, data: dict[str, Any]) -> 
         **data,
     }
     values, areas = _decision_values(meeting=decision.meeting, data=merged, current=decision)
-    for key, value in values.items():
-        setattr(decision, key, value)
-    decision.save()
+    apply_changes(decision, values)
     decision.crime_areas.set(areas)
     audit.record(
         actor=actor,
@@ -388,10 +385,7 @@ def action_line_update(*, actor: Any, line: ActionLine, data: dict[str, Any]) ->
     _require_secretariat(actor)
     line = ActionLine.objects.select_for_update().get(pk=line.pk)
     values, co_leads, partners = _line_values(line=line, data=data)
-    for key, value in values.items():
-        setattr(line, key, value)
-    line.updated_at = timezone.now()
-    line.save()
+    apply_changes(line, {**values, "updated_at": timezone.now()})
     if co_leads is not None:
         line.co_leads.set(co_leads)
     if partners is not None:
@@ -458,9 +452,7 @@ def milestone_update(*, actor: Any, milestone: Milestone, data: dict[str, Any]) 
     _require_secretariat(actor)
     line = ActionLine.objects.select_for_update().get(pk=milestone.action_line_id)
     milestone = Milestone.objects.get(pk=milestone.pk)
-    for key, value in _milestone_values(data=data, line=line, creating=False).items():
-        setattr(milestone, key, value)
-    milestone.save()
+    apply_changes(milestone, _milestone_values(data=data, line=line, creating=False))
     _milestone_audit(actor, line, "changed", milestone)
     return milestone
 
