@@ -156,7 +156,12 @@ class Gen:
     def han(self) -> tuple[str, str, str, list[tuple[str, str, str]]]:
         """(traditional, simplified, Hán-Việt, parts) of a new Han name."""
         parts = [self.pick(HAN_SURNAMES)] + [self.pick(HAN_GIVEN) for _ in range(self.rnd.choice([1, 2, 2]))]
-        return "".join(p[0] for p in parts), "".join(p[1] for p in parts), " ".join(p[2] for p in parts), parts
+        return (
+            "".join(p[0] for p in parts),
+            "".join(p[1] for p in parts),
+            " ".join(p[2] for p in parts),
+            parts,
+        )
 
     def han_other(self, parts: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
         other = list(parts)
@@ -181,6 +186,11 @@ class Gen:
 
     def my(self) -> list[tuple[str, list[str]]]:
         return [self.pick(MY_SYLLABLES) for _ in range(self.rnd.choice([2, 3, 3]))]
+
+
+def key(name: str) -> str:
+    """A name without case, marks, punctuation or spaces (to find the same name twice)."""
+    return "".join(c for c in strip_marks(name).casefold() if c.isalnum())
 
 
 def typo(rnd: random.Random, word: str) -> str:
@@ -305,7 +315,12 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
                                   father]), "muhammad_form"))  # fmt: skip
         pool = MS_MALE if particle == "bin" else MS_FEMALE
         other = rnd.choice([g for g in pool if g.split() != core]).split()
-        neg = [(" ".join([*given[: len(given) - len(core)], *other, particle, father]), "other_given_same_father")] * 2
+        neg = [
+            (
+                " ".join([*given[: len(given) - len(core)], *other, particle, father]),
+                "other_given_same_father",
+            )
+        ] * 2
         return "Person", [name], "my", "male" if particle == "bin" else "female", pos, neg
 
     def make_my():
@@ -325,14 +340,19 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
         other = list(syl)
         i = rnd.randrange(len(other))
         other[i] = rnd.choice([s for s in MY_SYLLABLES if s[0] != syl[i][0]])
-        neg = [(" ".join(r[0] for _, r in other), "other_syllable"), ("".join(s for s, _ in other), "other_syllable_script")]
+        neg = [
+            (" ".join(r[0] for _, r in other), "other_syllable"),
+            ("".join(s for s, _ in other), "other_syllable_script"),
+        ]
         return "Person", names, "mm", "male" if male else "female", pos, neg
 
     def make_zh_dialect():
-        trad, simp, _, parts = gen.han()
+        trad, _simp, _, parts = gen.han()
         other = gen.han_other(parts)
         otrad = "".join(p[0] for p in other)
-        names = [trad] if rnd.random() < 0.6 else [trad, " ".join([pinyin(trad)[0], "".join(pinyin(trad)[1:])])]
+        names = (
+            [trad] if rnd.random() < 0.6 else [trad, " ".join([pinyin(trad)[0], "".join(pinyin(trad)[1:])])]
+        )
         pos, neg = [], []
         for variant, fn in (("wade_giles", lambda t: wade_giles(t, rnd)), ("cantonese", lambda t: cantonese(t, rnd)),
                             ("hokkien", lambda t: hokkien(t, rnd))):  # fmt: skip
@@ -360,8 +380,13 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
 
     def make_org():
         kind = rnd.choice(["vn", "th", "my", "id", "en"])
+
+        def mix(cores: list[str]) -> str:  # two words of two different names: Maju Bintang
+            return f"{rnd.choice(cores).split()[0]} {rnd.choice(cores).split()[-1]}"
+
         if kind == "vn":
-            core, core_en = rnd.choice(ORG_CORES_VN)
+            a, b = rnd.choice(ORG_CORES_VN), rnd.choice(ORG_CORES_VN)
+            core, core_en = f"{a[0].split()[0]} {b[0].split()[-1]}", f"{a[1].split()[0]} {b[1].split()[-1]}"
             trade, trade_en = rnd.choice(ORG_TRADES_VN)
             form, abbr, en = rnd.choice(ORG_FORMS_VN)
             name = f"{form} {trade} {core}"
@@ -382,7 +407,7 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
             oc = rnd.choice([c for c in ORG_CORES_TH if c[0] != core])
             neg = [(f"บริษัท {oc[0]} จำกัด", "other_core"), (f"{oc[1]} Co., Ltd.", "other_core_translated")]
         elif kind == "my":
-            core = rnd.choice(ORG_CORES_MY)
+            core = mix(ORG_CORES_MY)
             trade = rnd.choice(ORG_TRADES_EN)
             name = f"{core} {trade} Sdn. Bhd."
             pos = [(f"{core} {trade} Sdn Bhd", "form_spelling"), (f"{core} {trade} Sendirian Berhad".upper(), "form_spelled_out"),
@@ -391,20 +416,26 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
             neg = [(f"{oc} {trade} Sdn Bhd", "other_core"),
                    (f"{core} {rnd.choice([t for t in ORG_TRADES_EN if t != trade])} Sdn Bhd", "other_trade")]  # fmt: skip
         elif kind == "id":
-            core = rnd.choice(ORG_CORES_ID)
+            core = mix(ORG_CORES_ID)
             tbk = rnd.random() < 0.4
             name = f"PT {core}" + (" Tbk" if tbk else "")
             pos = [(f"PT. {core}" + (" Tbk." if tbk else ""), "form_spelling"), (f"{core}" + (" Tbk" if tbk else ""), "form_dropped"),
                    (f"Perseroan Terbatas {core}".upper(), "form_spelled_out")]  # fmt: skip
             oc = rnd.choice([c for c in ORG_CORES_ID if c != core])
-            neg = [(f"PT {oc}", "other_core"), (f"PT {core.split()[0]} {rnd.choice(ORG_CORES_ID).split()[1]}", "other_word")]
+            neg = [
+                (f"PT {oc}", "other_core"),
+                (f"PT {core.split()[0]} {rnd.choice(ORG_CORES_ID).split()[1]}", "other_word"),
+            ]
         else:
-            core = rnd.choice(ORG_CORES_EN)
+            core = mix(ORG_CORES_EN)
             trade = rnd.choice(ORG_TRADES_EN)
             form, spelled = rnd.choice([("Inc.", "Incorporated"), ("Corp.", "Corporation"), ("Ltd", "Limited"),
                                         ("Pte. Ltd.", "Private Limited")])  # fmt: skip
             name = f"{core} {trade} {form}"
-            pos = [(f"{core} {trade} {spelled}", "form_spelled_out"), (f"{core} {trade}".upper(), "form_dropped")]
+            pos = [
+                (f"{core} {trade} {spelled}", "form_spelled_out"),
+                (f"{core} {trade}".upper(), "form_dropped"),
+            ]
             oc = rnd.choice([c for c in ORG_CORES_EN if c != core])
             neg = [(f"{oc} {trade} {form}", "other_core"),
                    (f"{core} {rnd.choice([t for t in ORG_TRADES_EN if t != trade])} {form}", "other_trade")]  # fmt: skip
@@ -413,14 +444,25 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
     makers = {"han_viet": make_han_viet, "vi_diacritics": make_vi, "ms_patronymic": make_ms,
               "my_burmese": make_my, "zh_dialect": make_zh_dialect, "trad_simp": make_trad_simp, "org": make_org}  # fmt: skip
 
+    org_names: set[str] = set()
     for category in CATEGORIES:
         made_neg = 0
         for i in range(targets + distractors):
             if category in makers:
                 maker = makers[category]
             else:  # name-only and typo queries are made on subjects of the other categories
-                maker = makers[rnd.choice(["han_viet", "vi_diacritics", "ms_patronymic", "my_burmese", "zh_dialect"])]
+                maker = makers[
+                    rnd.choice(["han_viet", "vi_diacritics", "ms_patronymic", "my_burmese", "zh_dialect"])
+                ]
             schema, names, country, gender, pos, neg = maker()
+            if schema != "Person":  # organisation names are unique in a register
+                for _ in range(20):
+                    if key(names[0]) not in org_names:
+                        break
+                    schema, names, country, gender, pos, neg = maker()
+                else:
+                    continue
+                org_names.add(key(names[0]))
             rec = entity(schema, names, country, gender)
             if i >= targets or not pos:
                 continue
@@ -448,7 +490,14 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
                     query(rec, name, category, f"typo_{how}", split)
                 if neg and made_neg < negatives:
                     name, variant = rnd.choice(neg)
-                    query(rec, name.upper() if rnd.random() < 0.5 else name, category, variant, split, other_dob=True)
+                    query(
+                        rec,
+                        name.upper() if rnd.random() < 0.5 else name,
+                        category,
+                        variant,
+                        split,
+                        other_dob=True,
+                    )
                     made_neg += 1
                 continue
             for name, variant in rnd.sample(pos, k=min(2, len(pos))):
@@ -458,6 +507,15 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
                 query(rec, name, category, variant, split, schema=schema, other_dob=True)
                 made_neg += 1
 
+    # A hard negative with nothing but a name must not be another watchlisted entity's very
+    # name: that query would be a true match, or undecidable (a namesake with another date of
+    # birth stays: the date tells them apart).
+    taken = {key(n) for row in watchlist for n in row["properties"]["name"]}
+    keep = {lab["query"] for lab, q in zip(labels, queries, strict=True)
+            if lab["expected"] is not None or "birthDate" in q["properties"]
+            or key(q["properties"]["name"][0]) not in taken}  # fmt: skip
+    queries = [q for q in queries if q["id"] in keep]
+    labels = [lab for lab in labels if lab["query"] in keep]
     OUT.mkdir(parents=True, exist_ok=True)
     for fname, rows in (("watchlist.jsonl", watchlist), ("queries.jsonl", queries), ("labels.jsonl", labels)):
         with (OUT / fname).open("w", encoding="utf-8") as handle:

@@ -141,7 +141,9 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="skip nomenklatura (no .venv-bench)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries (quick check)")
     parser.add_argument("--pool", type=int, default=CANDIDATES, help="candidates per query")
-    parser.add_argument("--set", default="eval", choices=["eval", "eval2"], help="evaluation set (data/<set>)")
+    parser.add_argument(
+        "--set", default="eval", choices=["eval", "eval2"], help="evaluation set (data/<set>)"
+    )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     DATA = DATA_ROOT / args.set
@@ -225,7 +227,7 @@ def main() -> None:
     md = []
     if any("split" in label for label in labels):
         for system in systems:
-            for key, value in metrics[system].items():
+            for value in metrics[system].values():
                 if value.get("negatives_rejected") is not None:
                     value["negative_fp_rate"] = 1 - value["negatives_rejected"]
         for split in ("heldout", "tune"):

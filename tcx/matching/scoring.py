@@ -22,7 +22,7 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from tcx.matching.entity import Entity, PartialDate, comparable
+from tcx.matching.entity import _ORGANISATIONAL, Entity, PartialDate, comparable
 from tcx.matching.identifiers import CONFLICT_KINDS
 from tcx.matching.text import LATIN, NameForm, skeleton, vowel_fold
 
@@ -44,6 +44,11 @@ DATE_WEIGHTS = {
 ID_AGREE = {"phone_national": 2.5, "domain": 2.0, "plate": 2.5, "callsign": 2.0}
 ID_AGREE_DEFAULT = 4.5
 ID_CONFLICT = {"passport": -2.5, "id": -3.0, "imo": -4.0, "mmsi": -3.0, "vin": -4.0}
+# Corroboration: a person compared on the name alone (no date of birth, no identifier on one
+# side or the other) needs a stronger name to reach a match, and a name made only of common
+# parts (Nguyen Van Minh, Muhammad Ali) never reaches it on its own.
+NAME_ONLY = -0.3
+NAME_ONLY_COMMON = -1.5
 COUNTRY_AGREE = 0.3
 COUNTRY_CONFLICT = -0.6
 GENDER_CONFLICT = -1.5
@@ -104,6 +109,14 @@ def _align(
     ta: tuple[str, ...], tb: tuple[str, ...], wa: tuple[float, ...], wb: tuple[float, ...], sims: list[float]
 ) -> float:
     """Greedy one-to-one alignment of name parts on precomputed pair similarities ``sims``."""
+    num, den, _, _ = _align_full(ta, tb, wa, wb, sims)
+    return num / den if den else 0.0
+
+
+def _align_full(
+    ta: tuple[str, ...], tb: tuple[str, ...], wa: tuple[float, ...], wb: tuple[float, ...], sims: list[float]
+) -> tuple[float, float, int, int]:
+    """:func:`_align` as (numerator, denominator), with the bit masks of the parts aligned."""
     nb = len(tb)
     # pairs below the floor are never aligned: sort only the others (stable, best first)
     order = sorted(
@@ -132,7 +145,42 @@ def _align(
         if not used_b >> j & 1:
             ub += w
     den += MISSING_PENALTY * (ua + ub) + DIFFERING_PENALTY * (ua if ua < ub else ub)
-    return num / den if den else 0.0
+    return num, den, used_a, used_b
+
+
+# Two Vietnamese name parts spelled with the same letters but other marks (Hùng / Hưng, Lan /
+# Lân) are different names when both sides carry their marks.
+MARKS_DIFFER = 0.0
+
+
+def marked_name_similarity(fa: NameForm, fb: NameForm) -> float:
+    """Similarity of two name forms that both carry Vietnamese diacritics: as
+    :func:`latin_name_similarity`, but parts whose marks differ do not align, and the given
+    name (the last part) left without a partner makes the names differ (Minh / Minh Anh)."""
+    key = (fa.tokens, fb.tokens, fa.marks, fb.marks)
+    sim = _MARKED_CACHE.get(key)
+    if sim is not None:
+        return sim
+    ta, tb = fa.tokens, fb.tokens
+    sims = list(_token_sims(ta, tb, fa.skeletons, fb.skeletons))
+    nb = len(tb)
+    for idx in range(len(sims)):
+        i, j = divmod(idx, nb)
+        ma, mb = fa.marks[i], fb.marks[j]
+        if ma and mb and ma != mb and ta[i] == tb[j]:
+            sims[idx] = MARKS_DIFFER
+    num, den, used_a, used_b = _align_full(ta, tb, fa.weights, fb.weights, sims)
+    if len(ta) != len(tb):
+        # a last part without partner is, in Vietnamese order, a given name that differs
+        if not used_a >> (len(ta) - 1) & 1:
+            den += DIFFERING_PENALTY * fa.weights[-1]
+        elif not used_b >> (nb - 1) & 1:
+            den += DIFFERING_PENALTY * fb.weights[-1]
+    value = num / den if den else 0.0
+    if len(_MARKED_CACHE) >= _TOKEN_CACHE_MAX:
+        _MARKED_CACHE.clear()
+    _MARKED_CACHE[key] = value
+    return value
 
 
 def _token_sims(
@@ -151,6 +199,7 @@ def _token_sims(
 
 
 _NAME_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
+_MARKED_CACHE: dict[tuple[tuple[str, ...], ...], float] = {}
 _SCRIPT_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
 
 
@@ -240,6 +289,9 @@ def name_similarity(a: Entity, b: Entity) -> tuple[float, NameForm | None, NameF
                         _SCRIPT_CACHE.clear()
                     sim = _SCRIPT_CACHE[pair] = script_name_similarity(fa, fb)
                 how = "script"
+            elif fa.marks and fb.marks:
+                sim = marked_name_similarity(fa, fb)
+                how = "latin" if fa.script == LATIN and fb.script == LATIN else "transliterated"
             else:
                 sim = _NAME_CACHE.get((fa.tokens, fb.tokens))
                 if sim is None:
@@ -388,7 +440,17 @@ def compare(a: Entity, b: Entity) -> Features:
         if a.gender and b.gender and a.gender != b.gender:
             gender_conflict = True
             logit += GENDER_CONFLICT
+        if name is not None and date is None and idents is None:
+            logit += name_only_weight(a, name[1])
     return (logit, same_kind, name, idents, date, agree, gender_conflict)
+
+
+def name_only_weight(a: Entity, form: NameForm | None) -> float:
+    """The log-odds a pair loses when nothing but the name can be compared (see NAME_ONLY)."""
+    weight = NAME_ONLY if a.group == "party" and a.schema not in _ORGANISATIONAL else 0.0
+    if form is not None and max(form.weights) < 1.0:
+        weight += NAME_ONLY_COMMON
+    return weight
 
 
 def explain_features(a: Entity, b: Entity, features: Features) -> dict[str, Any]:
@@ -433,6 +495,8 @@ def explain_features(a: Entity, b: Entity, features: Features) -> dict[str, Any]
             "candidate": sorted(b.countries),
             "weight": COUNTRY_AGREE if agree else COUNTRY_CONFLICT,
         }
+    if name is not None and date is None and idents is None and name_only_weight(a, name[1]):
+        exp["corroboration"] = {"result": "name only", "weight": name_only_weight(a, name[1])}
     if gender_conflict:
         exp["gender"] = {
             "result": "conflict",
