@@ -149,6 +149,8 @@ def hokkien(trad: str, rnd: random.Random) -> str:
 class Gen:
     def __init__(self, rnd: random.Random) -> None:
         self.rnd = rnd
+        self.identities: set[str] = set()  # the Han names (simplified) of every subject made
+        self.other_identity: list[str] = []  # of the last negative names made
 
     def pick(self, seq):
         return self.rnd.choice(list(seq))
@@ -156,6 +158,7 @@ class Gen:
     def han(self) -> tuple[str, str, str, list[tuple[str, str, str]]]:
         """(traditional, simplified, Hán-Việt, parts) of a new Han name."""
         parts = [self.pick(HAN_SURNAMES)] + [self.pick(HAN_GIVEN) for _ in range(self.rnd.choice([1, 2, 2]))]
+        self.identities.add("".join(p[1] for p in parts))
         return (
             "".join(p[0] for p in parts),
             "".join(p[1] for p in parts),
@@ -167,6 +170,7 @@ class Gen:
         other = list(parts)
         i = self.rnd.randrange(1, len(parts))
         other[i] = self.pick([g for g in HAN_GIVEN if strip_marks(g[2]) != strip_marks(parts[i][2])])
+        self.other_identity.append("".join(p[1] for p in other))
         return other
 
     def vi(self) -> list[str]:
@@ -188,9 +192,15 @@ class Gen:
         return [self.pick(MY_SYLLABLES) for _ in range(self.rnd.choice([2, 3, 3]))]
 
 
+_FORM_WORDS = {"pt", "tbk", "sdn", "bhd", "sendirian", "berhad", "syarikat", "perseroan", "terbatas", "co",
+               "ltd", "company", "limited", "inc", "incorporated", "corp", "corporation", "pte", "private",
+               "jsc", "joint", "stock", "ctcp", "cty", "cong", "ty", "co", "phan", "tnhh", "public", "pcl"}  # fmt: skip
+
+
 def key(name: str) -> str:
-    """A name without case, marks, punctuation or spaces (to find the same name twice)."""
-    return "".join(c for c in strip_marks(name).casefold() if c.isalnum())
+    """A name without case, marks, punctuation, spaces or legal form (to find the same name twice)."""
+    words = "".join(c if c.isalnum() else " " for c in strip_marks(name).casefold()).split()
+    return "".join(w for w in words if w not in _FORM_WORDS) or "".join(words)
 
 
 def typo(rnd: random.Random, word: str) -> str:
@@ -264,6 +274,7 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
         qid = new_id("q")
         queries.append({"id": qid, "schema": schema, "properties": props})
         labels.append({"query": qid, "expected": rec["id"] if rec and not other_dob else None,
+                       "subject": rec["id"] if rec else None,
                        "category": category, "script": category, "variant": variant, "split": split})  # fmt: skip
 
     def split_of() -> str:
@@ -441,10 +452,17 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
                    (f"{core} {rnd.choice([t for t in ORG_TRADES_EN if t != trade])} {form}", "other_trade")]  # fmt: skip
         return "Company", [name], kind if kind != "en" else "sg", None, pos, neg
 
+    def org_identity(name: str) -> str:  # a Vietnamese or Thai name and its English form are one
+        for local, english in [*ORG_TRADES_VN, *((c[0], c[1]) for c in ORG_CORES_VN),
+                               *((c[0], c[1]) for c in ORG_CORES_TH)]:  # fmt: skip
+            name = name.replace(local, english)
+        return key(strip_marks(name))
+
     makers = {"han_viet": make_han_viet, "vi_diacritics": make_vi, "ms_patronymic": make_ms,
               "my_burmese": make_my, "zh_dialect": make_zh_dialect, "trad_simp": make_trad_simp, "org": make_org}  # fmt: skip
 
     org_names: set[str] = set()
+    other_of: dict[str, str] = {}  # subject -> the Han name its negatives were made from
     for category in CATEGORIES:
         made_neg = 0
         for i in range(targets + distractors):
@@ -454,6 +472,7 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
                 maker = makers[
                     rnd.choice(["han_viet", "vi_diacritics", "ms_patronymic", "my_burmese", "zh_dialect"])
                 ]
+            made_others = len(gen.other_identity)
             schema, names, country, gender, pos, neg = maker()
             if schema != "Person":  # organisation names are unique in a register
                 for _ in range(20):
@@ -464,6 +483,8 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
                     continue
                 org_names.add(key(names[0]))
             rec = entity(schema, names, country, gender)
+            if len(gen.other_identity) > made_others:
+                other_of[rec["id"]] = gen.other_identity[-1]
             if i >= targets or not pos:
                 continue
             split = split_of()
@@ -511,9 +532,14 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
     # name: that query would be a true match, or undecidable (a namesake with another date of
     # birth stays: the date tells them apart).
     taken = {key(n) for row in watchlist for n in row["properties"]["name"]}
+    taken |= {
+        org_identity(n) for row in watchlist if row["schema"] != "Person" for n in row["properties"]["name"]
+    }
     keep = {lab["query"] for lab, q in zip(labels, queries, strict=True)
             if lab["expected"] is not None or "birthDate" in q["properties"]
-            or key(q["properties"]["name"][0]) not in taken}  # fmt: skip
+            or (key(q["properties"]["name"][0]) not in taken
+                and (q["schema"] == "Person" or org_identity(q["properties"]["name"][0]) not in taken)
+                and other_of.get(lab["subject"]) not in gen.identities)}  # fmt: skip
     queries = [q for q in queries if q["id"] in keep]
     labels = [lab for lab in labels if lab["query"] in keep]
     OUT.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,3 @@
-
 """Hand-written, hand-checked name parts for the second evaluation set (``build_eval2.py``).
 
 Deliberately different from ``name_lists.py`` (the first set) and from every table inside

@@ -381,7 +381,7 @@ COMMON_WEIGHT = 0.35
 # Patronymic particles (Malay bin/binti, abbreviated b./bt.; Indian a/l, a/p): the parts after
 # one are the father's name and weigh FATHER_WEIGHT of their usual weight.
 PATRONYMIC = frozenset({"bin", "binti", "bt", "bte", "binte", "b", "ibni", "al", "ap"})
-FATHER_WEIGHT = 0.5
+FATHER_WEIGHT = 1.0
 
 # Legal forms of organisations across the region, each written one way (the right-hand side),
 # so that Công ty Cổ phần / CTCP / Joint Stock Company / JSC, Co., Ltd. / Company Limited /
@@ -606,11 +606,11 @@ def _form(
     if not tokens:
         return None
     # Malay (and Indian a/l, a/p) patronymic names: the given name carries the identity; the
-    # father's name after bin/binti is shared by siblings and weighs less
+    # father's name after bin/binti is shared by siblings, and a rare one weighs less
     father = range(len(tokens) - after, len(tokens)) if 0 < after < len(tokens) else range(0)
     weights = tuple(
         (LEGAL_WEIGHT if t in LEGAL_FORMS else COMMON_WEIGHT if t in COMMON_TOKENS or len(t) == 1 else 1.0)
-        * (FATHER_WEIGHT if i in father else 1.0)
+        * (FATHER_WEIGHT if i in father and t not in COMMON_TOKENS else 1.0)
         for i, t in enumerate(tokens)
     )
     marks = tuple(marked.get(t, "") for t in tokens) if marked else ()
