@@ -194,7 +194,7 @@ class Gen:
 
 _FORM_WORDS = {"pt", "tbk", "sdn", "bhd", "sendirian", "berhad", "syarikat", "perseroan", "terbatas", "co",
                "ltd", "company", "limited", "inc", "incorporated", "corp", "corporation", "pte", "private",
-               "jsc", "joint", "stock", "ctcp", "cty", "cong", "ty", "co", "phan", "tnhh", "public", "pcl"}  # fmt: skip
+               "jsc", "joint", "stock", "ctcp", "cty", "cong", "ty", "phan", "tnhh", "public", "pcl"}  # fmt: skip
 
 
 def key(name: str) -> str:
