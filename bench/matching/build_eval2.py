@@ -200,7 +200,11 @@ _FORM_WORDS = {"pt", "tbk", "sdn", "bhd", "sendirian", "berhad", "syarikat", "pe
 def key(name: str) -> str:
     """A name without case, marks, punctuation, spaces or legal form (to find the same name twice)."""
     words = "".join(c if c.isalnum() else " " for c in strip_marks(name).casefold()).split()
+    words = ["muhammad" if w in _MUHAMMAD else w for w in words if w not in ("bin", "binti", "b", "bt")]
     return "".join(w for w in words if w not in _FORM_WORDS) or "".join(words)
+
+
+_MUHAMMAD = {m.casefold() for m in MS_MUHAMMAD}
 
 
 def typo(rnd: random.Random, word: str) -> str:
@@ -452,11 +456,14 @@ def build(seed: int, targets: int, distractors: int, negatives: int, heldout: fl
                    (f"{core} {rnd.choice([t for t in ORG_TRADES_EN if t != trade])} {form}", "other_trade")]  # fmt: skip
         return "Company", [name], kind if kind != "en" else "sg", None, pos, neg
 
-    def org_identity(name: str) -> str:  # a Vietnamese or Thai name and its English form are one
-        for local, english in [*ORG_TRADES_VN, *((c[0], c[1]) for c in ORG_CORES_VN),
-                               *((c[0], c[1]) for c in ORG_CORES_TH)]:  # fmt: skip
+    def org_identity(name: str) -> str:
+        """An organisation's name in English, without legal form, in any word order: a
+        Vietnamese or Thai name and its translation are one name."""
+        for local, english in [*ORG_TRADES_VN, *ORG_CORES_TH, ("บริษัท", ""), ("บจก.", ""), ("บมจ.", ""),
+                               ("จำกัด", ""), ("มหาชน", "")]:  # fmt: skip
             name = name.replace(local, english)
-        return key(strip_marks(name))
+        words = "".join(c if c.isalnum() else " " for c in strip_marks(name).casefold()).split()
+        return " ".join(sorted(w for w in words if w not in _FORM_WORDS))
 
     makers = {"han_viet": make_han_viet, "vi_diacritics": make_vi, "ms_patronymic": make_ms,
               "my_burmese": make_my, "zh_dialect": make_zh_dialect, "trad_simp": make_trad_simp, "org": make_org}  # fmt: skip

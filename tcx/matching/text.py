@@ -379,7 +379,8 @@ COMMON_TOKENS = frozenset(
 COMMON_WEIGHT = 0.35
 
 # Patronymic particles (Malay bin/binti, abbreviated b./bt.; Indian a/l, a/p): the parts after
-# one are the father's name and weigh FATHER_WEIGHT of their usual weight.
+# one are the father's name and weigh FATHER_WEIGHT of their usual weight (1.0: weighing them
+# less did not help on the second evaluation set's tune split; see bench/RESULTS.md).
 PATRONYMIC = frozenset({"bin", "binti", "bt", "bte", "binte", "b", "ibni", "al", "ap"})
 FATHER_WEIGHT = 1.0
 
