@@ -30,7 +30,7 @@ from tcx.matching import MATCH_THRESHOLD, Matcher, MemoryIndex, parse_entity  # 
 from tcx.matching.screening import CANDIDATES  # noqa: E402
 from tcx.matching.text import fold  # noqa: E402
 
-DATA = Path(__file__).resolve().parent / "data" / "eval"
+DATA_ROOT = Path(__file__).resolve().parent / "data"
 RESULTS = Path(__file__).resolve().parent / "results"
 PEER_THRESHOLD = 0.7  # yente's default match threshold
 RAPIDFUZZ_THRESHOLD = 0.85
@@ -81,6 +81,11 @@ def evaluate(systems: list[str], scores: dict, pools: dict, labels: list[dict], 
                 keys.append("cross-script")
             if expected is None:
                 keys.append("hard-negatives")
+            if "split" in label:  # the second set: every figure per split (tune / heldout) too
+                split = label["split"]
+                keys += [f"{split}:all", f"{split}:category:{label['category']}"]
+                if expected is None:
+                    keys.append(f"{split}:hard-negatives")
             for key in keys:
                 s = slices[key]
                 s["queries"] += 1
@@ -136,8 +141,13 @@ def main() -> None:
     parser.add_argument("--no-peers", action="store_true", help="skip nomenklatura (no .venv-bench)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries (quick check)")
     parser.add_argument("--pool", type=int, default=CANDIDATES, help="candidates per query")
+    parser.add_argument(
+        "--set", default="eval", choices=["eval", "eval2"], help="evaluation set (data/<set>)"
+    )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
+    DATA = DATA_ROOT / args.set
+    suffix = "" if args.set == "eval" else f"_{args.set}"
 
     wl_raw = read_jsonl(DATA / "watchlist.jsonl")
     q_raw = read_jsonl(DATA / "queries.jsonl")
@@ -214,7 +224,25 @@ def main() -> None:
     scripts = sorted(k for k in metrics["tcx"] if k.startswith("script:"))
     variants = sorted(k for k in metrics["tcx"] if k.startswith("variant:"))
     keys = ["all", "cross-script", "hard-negatives", *scripts, *variants]
-    md = [
+    md = []
+    if any("split" in label for label in labels):
+        for system in systems:
+            for value in metrics[system].values():
+                if value.get("negatives_rejected") is not None:
+                    value["negative_fp_rate"] = 1 - value["negatives_rejected"]
+        for split in ("heldout", "tune"):
+            cats = sorted(k for k in metrics["tcx"] if k.startswith(f"{split}:category:"))
+            md += [
+                f"### Second set, {split} split: per category (recall@10, F1, hard-negative false-positive rate)",
+                "",
+                table(metrics, systems, [f"{split}:all", *cats], ["recall@10"]),
+                "",
+                table(metrics, systems, [f"{split}:all", *cats], ["f1"]),
+                "",
+                table(metrics, systems, [f"{split}:all", *cats], ["negative_fp_rate"]),
+                "",
+            ]
+    md += [
         f"Evaluation set: {len(wl_raw)} watchlist entities, {len(labels)} queries "
         f"({metrics['tcx']['all']['positives']} positives, {metrics['tcx']['all']['negatives']} hard negatives); "
         f"candidate pool {args.pool} per query from TCX's index ({pair_count} pairs), the same for every system.",
@@ -265,8 +293,8 @@ def main() -> None:
         f"{len(queries)} queries in {candidate_seconds:.2f} s.",
     ]
     text = "\n".join(md)
-    (RESULTS / "quality.md").write_text(text + "\n", encoding="utf-8")
-    (RESULTS / "quality.json").write_text(
+    (RESULTS / f"quality{suffix}.md").write_text(text + "\n", encoding="utf-8")
+    (RESULTS / f"quality{suffix}.json").write_text(
         json.dumps({"metrics": metrics, "sweep": sweep, "timing": timing}, indent=1), encoding="utf-8"
     )
     print(text)

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from tcx.matching.entity import Entity
-from tcx.matching.text import vowel_fold
+from tcx.matching.text import LEGAL_FORMS, vowel_fold
 
 # Postings read per query before only already-found candidates are considered.
 SCAN_BUDGET = 1500
@@ -58,7 +58,8 @@ def keys_for(entity: Entity) -> list[str]:
             for b in skels[i + 1 :]:
                 keys[f"q:{a}|{b}"] = None
         if len(tokens) > 1:
-            keys["n:" + "".join(folded)] = None
+            # the name written as one word, without its legal form (PT Sinar Harapan / Sinarharapan)
+            keys["n:" + "".join(t for t in folded if t not in LEGAL_FORMS)] = None
         elif len(tokens) == 1 and len(tokens[0]) >= 4:
             # a single-part name (common in Indonesia) has no other part to find it by when it
             # is misspelt: key it by its one-letter deletions too (Tmania / Tania share d:tania)

@@ -38,11 +38,24 @@ _MY_RIME_FINAL = {
 }  # fmt: skip
 
 
+_DOT_BELOW = "\u1037"  # the creaky tone mark, written between a final consonant and its asat (မြင့်)
+
+
+def _next_sign(word: str, i: int) -> str:
+    """The character after ``word[i]``, looking past a dot below."""
+    j = i + 1
+    while j < len(word) and word[j] == _DOT_BELOW:
+        j += 1
+    return word[j] if j < len(word) else ""
+
+
 def _my_segment(word: str) -> list[str]:
+    # ဥ (the vowel u) is often typed for its look-alike ဉ (nya) in ဉာဏ် "Nyan"
+    word = word.replace("\u1025\u102c", "\u1009\u102c")
     syllables: list[str] = []
     current = ""
     for i, char in enumerate(word):
-        nxt = word[i + 1] if i + 1 < len(word) else ""
+        nxt = _next_sign(word, i)
         starts = (char in _MY_CONSONANTS or char in _MY_INDEPENDENT) and nxt not in (_ASAT, _VIRAMA)
         if starts and current:
             syllables.append(current)
@@ -59,7 +72,7 @@ def _my_render(syllable: str) -> str:
     vowels = ""
     ya = wa = ha = anusvara = False
     for i, char in enumerate(syllable):
-        nxt = syllable[i + 1] if i + 1 < len(syllable) else ""
+        nxt = _next_sign(syllable, i)
         if char in _MY_CONSONANTS and nxt in (_ASAT, _VIRAMA) and i > 0:
             final = _MY_CONSONANTS[char]
         elif char in _MY_CONSONANTS and i == 0:

@@ -22,9 +22,9 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from tcx.matching.entity import Entity, PartialDate, comparable
+from tcx.matching.entity import _ORGANISATIONAL, Entity, PartialDate, comparable
 from tcx.matching.identifiers import CONFLICT_KINDS
-from tcx.matching.text import LATIN, NameForm, skeleton, vowel_fold
+from tcx.matching.text import HAN, LATIN, LEGAL_WEIGHT, NameForm, skeleton, vowel_fold
 
 MATCH_THRESHOLD = 0.70
 POSSIBLE_THRESHOLD = 0.50
@@ -38,12 +38,19 @@ DATE_WEIGHTS = {
     "swap": 0.9,
     "partial": 0.5,
     "year_near": -0.3,
-    "differs": -1.2,
+    "differs": -1.8,
     "conflict": -2.8,
 }
 ID_AGREE = {"phone_national": 2.5, "domain": 2.0, "plate": 2.5, "callsign": 2.0}
 ID_AGREE_DEFAULT = 4.5
 ID_CONFLICT = {"passport": -2.5, "id": -3.0, "imo": -4.0, "mmsi": -3.0, "vin": -4.0}
+# Corroboration: a person compared on the name alone (no date of birth, no identifier on one
+# side or the other) needs a stronger name to reach a match, and a name made only of common
+# parts (Nguyen Van Minh, Muhammad Ali) never reaches it on its own.
+NAME_ONLY = -0.3
+NAME_ONLY_COMMON = -1.5
+# ... and one whose name agrees only in part (Ho Son / Ho Son Hoa: a part missing on one side)
+NAME_ONLY_PARTIAL = -1.0
 COUNTRY_AGREE = 0.3
 COUNTRY_CONFLICT = -0.6
 GENDER_CONFLICT = -1.5
@@ -56,6 +63,9 @@ TOKEN_FLOOR = 0.6
 # Unmatched name parts: each costs this share of its weight; parts unmatched on both sides
 # (a part that differs rather than one that is missing) cost this much more.
 MISSING_PENALTY = 0.3
+# In Chinese names every syllable is part of the name: one syllable more or less (月 / 月燕)
+# makes another name. (Not Burmese: its romanised syllables are split less reliably.)
+SYLLABIC_MISSING_PENALTY = 0.7
 DIFFERING_PENALTY = 0.7
 
 
@@ -101,9 +111,27 @@ def token_similarity(a: str, b: str, sa: str, sb: str) -> float:
 
 
 def _align(
-    ta: tuple[str, ...], tb: tuple[str, ...], wa: tuple[float, ...], wb: tuple[float, ...], sims: list[float]
+    ta: tuple[str, ...],
+    tb: tuple[str, ...],
+    wa: tuple[float, ...],
+    wb: tuple[float, ...],
+    sims: list[float],
+    missing: float = MISSING_PENALTY,
 ) -> float:
     """Greedy one-to-one alignment of name parts on precomputed pair similarities ``sims``."""
+    num, den, _, _ = _align_full(ta, tb, wa, wb, sims, missing)
+    return num / den if den else 0.0
+
+
+def _align_full(
+    ta: tuple[str, ...],
+    tb: tuple[str, ...],
+    wa: tuple[float, ...],
+    wb: tuple[float, ...],
+    sims: list[float],
+    missing: float = MISSING_PENALTY,
+) -> tuple[float, float, int, int]:
+    """:func:`_align` as (numerator, denominator), with the bit masks of the parts aligned."""
     nb = len(tb)
     # pairs below the floor are never aligned: sort only the others (stable, best first)
     order = sorted(
@@ -132,7 +160,44 @@ def _align(
         if not used_b >> j & 1:
             ub += w
     den += MISSING_PENALTY * (ua + ub) + DIFFERING_PENALTY * (ua if ua < ub else ub)
-    return num / den if den else 0.0
+    if missing != MISSING_PENALTY:  # parts left over on one side only (a syllable more or less)
+        den += (missing - MISSING_PENALTY) * abs(ua - ub)
+    return num, den, used_a, used_b
+
+
+# Two Vietnamese name parts spelled with the same letters but other marks (Hùng / Hưng, Lan /
+# Lân) are different names when both sides carry their marks.
+MARKS_DIFFER = 0.0
+
+
+def marked_name_similarity(fa: NameForm, fb: NameForm) -> float:
+    """Similarity of two name forms that both carry Vietnamese diacritics: as
+    :func:`latin_name_similarity`, but parts whose marks differ do not align, and the given
+    name (the last part) left without a partner makes the names differ (Minh / Minh Anh)."""
+    key = (fa.tokens, fb.tokens, fa.marks, fb.marks)
+    sim = _MARKED_CACHE.get(key)
+    if sim is not None:
+        return sim
+    ta, tb = fa.tokens, fb.tokens
+    sims = list(_token_sims(ta, tb, fa.skeletons, fb.skeletons))
+    nb = len(tb)
+    for idx in range(len(sims)):
+        i, j = divmod(idx, nb)
+        ma, mb = fa.marks[i], fb.marks[j]
+        if ma and mb and ma != mb and ta[i] == tb[j]:
+            sims[idx] = MARKS_DIFFER
+    num, den, used_a, used_b = _align_full(ta, tb, fa.weights, fb.weights, sims)
+    if len(ta) != len(tb):
+        # a last part without partner is, in Vietnamese order, a given name that differs
+        if not used_a >> (len(ta) - 1) & 1:
+            den += DIFFERING_PENALTY * fa.weights[-1]
+        elif not used_b >> (nb - 1) & 1:
+            den += DIFFERING_PENALTY * fb.weights[-1]
+    value = num / den if den else 0.0
+    if len(_MARKED_CACHE) >= _TOKEN_CACHE_MAX:
+        _MARKED_CACHE.clear()
+    _MARKED_CACHE[key] = value
+    return value
 
 
 def _token_sims(
@@ -151,6 +216,9 @@ def _token_sims(
 
 
 _NAME_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
+_MARKED_CACHE: dict[tuple[tuple[str, ...], ...], float] = {}
+_SYLLABIC_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
+_SYLLABIC = frozenset({HAN})
 _SCRIPT_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], float] = {}
 
 
@@ -165,7 +233,19 @@ def cached_latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
     return sim
 
 
-def latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
+def cached_syllabic_name_similarity(fa: NameForm, fb: NameForm) -> float:
+    """:func:`latin_name_similarity` for a Han or Burmese name, where a missing syllable counts
+    as a differing one (memoised)."""
+    key = (fa.tokens, fb.tokens)
+    sim = _SYLLABIC_CACHE.get(key)
+    if sim is None:
+        if len(_SYLLABIC_CACHE) >= _TOKEN_CACHE_MAX:
+            _SYLLABIC_CACHE.clear()
+        sim = _SYLLABIC_CACHE[key] = latin_name_similarity(fa, fb, SYLLABIC_MISSING_PENALTY)
+    return sim
+
+
+def latin_name_similarity(fa: NameForm, fb: NameForm, missing: float = MISSING_PENALTY) -> float:
     """Similarity of two name forms on their Latin tokens: the best of token alignment (any
     order, missing parts cost little, differing parts cost much) and of the names written
     without spaces (Jinping / Jin Ping)."""
@@ -173,7 +253,7 @@ def latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
     if ta == tb or (len(ta) == len(tb) and sorted(ta) == sorted(tb)):
         return 1.0
     sims = _token_sims(ta, tb, fa.skeletons, fb.skeletons)
-    best = _align(ta, tb, fa.weights, fb.weights, sims)
+    best = _align(ta, tb, fa.weights, fb.weights, sims, missing)
     if best < 1.0 and len(ta) != len(tb):
         joined = _lev(fa.joined, fb.joined)
         if len(ta) > 1:
@@ -181,11 +261,11 @@ def latin_name_similarity(fa: NameForm, fb: NameForm) -> float:
         if joined >= 0.9:
             best = max(best, joined * 0.97)
         if best < 0.95 and joined >= 0.6:  # only worth it when the letters largely agree
-            best = max(best, _merged_similarity(fa, fb))
+            best = max(best, _merged_similarity(fa, fb, missing))
     return best
 
 
-def _merged_similarity(fa: NameForm, fb: NameForm) -> float:
+def _merged_similarity(fa: NameForm, fb: NameForm, missing: float = MISSING_PENALTY) -> float:
     """Align again after joining two adjacent parts of the longer name (Thi Da / Thida)."""
     if len(fa.tokens) < len(fb.tokens):
         fa, fb = fb, fa
@@ -200,7 +280,7 @@ def _merged_similarity(fa: NameForm, fb: NameForm) -> float:
             for x, a in enumerate(tokens)
             for y, b in enumerate(fb.tokens)
         ]
-        best = max(best, 0.98 * _align(tokens, fb.tokens, weights, fb.weights, sims))
+        best = max(best, 0.98 * _align(tokens, fb.tokens, weights, fb.weights, sims, missing))
     return best
 
 
@@ -213,7 +293,8 @@ def script_name_similarity(fa: NameForm, fb: NameForm) -> float:
     ones = (1.0,) * len(oa)
     twos = (1.0,) * len(ob)
     sims = [1.0 if a == b else 0.5 * _lev(a, b) for a in oa for b in ob]
-    return _align(oa, ob, ones, twos, sims)
+    missing = SYLLABIC_MISSING_PENALTY if fa.script in _SYLLABIC else MISSING_PENALTY
+    return _align(oa, ob, ones, twos, sims, missing)
 
 
 def name_similarity(a: Entity, b: Entity) -> tuple[float, NameForm | None, NameForm | None, str]:
@@ -240,6 +321,12 @@ def name_similarity(a: Entity, b: Entity) -> tuple[float, NameForm | None, NameF
                         _SCRIPT_CACHE.clear()
                     sim = _SCRIPT_CACHE[pair] = script_name_similarity(fa, fb)
                 how = "script"
+            elif fa.marks and fb.marks:
+                sim = marked_name_similarity(fa, fb)
+                how = "latin" if fa.script == LATIN and fb.script == LATIN else "transliterated"
+            elif fa.script in _SYLLABIC or fb.script in _SYLLABIC:
+                sim = cached_syllabic_name_similarity(fa, fb)
+                how = "transliterated"
             else:
                 sim = _NAME_CACHE.get((fa.tokens, fb.tokens))
                 if sim is None:
@@ -388,7 +475,24 @@ def compare(a: Entity, b: Entity) -> Features:
         if a.gender and b.gender and a.gender != b.gender:
             gender_conflict = True
             logit += GENDER_CONFLICT
+        if name is not None and date is None and idents is None:
+            logit += name_only_weight(a, name[1], name[2])
     return (logit, same_kind, name, idents, date, agree, gender_conflict)
+
+
+def name_only_weight(a: Entity, form: NameForm | None, other: NameForm | None) -> float:
+    """The log-odds a pair loses when nothing but the name can be compared (see NAME_ONLY)."""
+    weight = NAME_ONLY if a.group == "party" and a.schema not in _ORGANISATIONAL else 0.0
+    if form is None or other is None:
+        return weight
+    if max(form.weights) < 1.0:
+        weight += NAME_ONLY_COMMON
+    # a part more on one side, not the same letters written as fewer words (Thida / Thi Da)
+    na = sum(1 for w in form.weights if w > LEGAL_WEIGHT)
+    nb = sum(1 for w in other.weights if w > LEGAL_WEIGHT)
+    if na != nb and min(len(form.joined), len(other.joined)) < 0.8 * max(len(form.joined), len(other.joined)):
+        weight += NAME_ONLY_PARTIAL
+    return weight
 
 
 def explain_features(a: Entity, b: Entity, features: Features) -> dict[str, Any]:
@@ -433,6 +537,8 @@ def explain_features(a: Entity, b: Entity, features: Features) -> dict[str, Any]
             "candidate": sorted(b.countries),
             "weight": COUNTRY_AGREE if agree else COUNTRY_CONFLICT,
         }
+    if name is not None and date is None and idents is None and name_only_weight(a, name[1], name[2]):
+        exp["corroboration"] = {"result": "name only", "weight": name_only_weight(a, name[1], name[2])}
     if gender_conflict:
         exp["gender"] = {
             "result": "conflict",

