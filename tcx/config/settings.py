@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tcx.exchange",
     "tcx.roadmap",
     "tcx.notifications",
+    "tcx.jobs",
     "tcx.web",
 ]
 
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "tcx.accounts.middleware.RequireVerifiedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tcx.jobs.middleware.RunOwnJobsAfterResponse",
 ]
 
 ROOT_URLCONF = "tcx.config.urls"
@@ -271,11 +273,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TCX_LOG_LEVEL", "WARNING")},
 }
 
-# Matching jobs: "inline" runs them in-process after each commit (the embedded default);
-# "worker" leaves them to `tcx worker` processes (production).
+# Background jobs (tcx/jobs): "inline" (the embedded default) has the code that queued a job run
+# that job and no other, after its commit or its response; "worker" leaves every job to
+# `tcx worker` processes (production).
 TCX_JOBS = os.environ.get("TCX_JOBS") or ("worker" if PRODUCTION else "inline")
 if TCX_JOBS not in ("inline", "worker"):
     raise ImproperlyConfigured(f"TCX_JOBS must be 'inline' or 'worker', got {TCX_JOBS!r}")
+# One lease for every kind of job, in seconds, instead of each kind's own (minutes): for tests
+# and drills that kill workers and watch their jobs resume; unset in normal running.
+TCX_JOBS_LEASE_SECONDS = os.environ.get("TCX_JOBS_LEASE_SECONDS") or None
 
 # Imports: what reading one file may cost and what one record may hold (README, "Import limits").
 TCX_IMPORT_MAX_BYTES = _int("TCX_IMPORT_MAX_BYTES", 512 * 1024 * 1024)

@@ -310,3 +310,9 @@ def policy_of(obj: Shareable) -> dict[str, Any]:
         "audience_organisations": [o.name for o in obj.audience_organisations.all()],
         "audience_groups": [g.name for g in obj.audience_groups.all()],
     }
+
+
+def runs_the_node(actor: Any) -> bool:
+    """The node's operator: sees the background job queue (every agency's jobs, no record
+    content) and queues a failed job again."""
+    return bool(actor is not None and actor.is_authenticated and actor.is_active and actor.role == "operator")

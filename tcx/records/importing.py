@@ -42,10 +42,20 @@ from tcx.matching.io import (
 )
 from tcx.policy import rules
 from tcx.policy.rules import Policy
-from tcx.records import bulk, jobs
+from tcx.jobs import services as job_queue
+from tcx.jobs.pacing import WritePacer
+from tcx.records import bulk
 from tcx.records import index as match_index
-from tcx.records.models import MatchJob, Record, RecordVersion, SubjectRole
-from tcx.records.services import RecordError, _crime_areas, _editor_check, check_policy_text, record_update
+from tcx.records.models import Record, RecordVersion, SubjectRole
+from tcx.records.services import (
+    MATCH_TASK,
+    RecordError,
+    _crime_areas,
+    _editor_check,
+    check_policy_text,
+    match_key,
+    record_update,
+)
 from tcx.records.validation import RecordLimits, content_errors, external_id_error, record_limits
 
 CHUNK = 500  # rows sent to a parsing process at a time
@@ -337,7 +347,7 @@ def import_file(
     limits = read_limits()
     check_file(path, limits)
     report = ImportReport()
-    pacer = jobs.WritePacer()
+    pacer = WritePacer()
     chunk: list[Prepared] = []
     seen: set[str] = set()
     for row in _guarded(prepared_rows(path, mapping, schema, workers, limits), report):
@@ -367,7 +377,7 @@ def import_file(
         # fresh statistics, so that the matching jobs the import queued search the postings by
         # index rather than by the plan made for the empty table (autovacuum comes much later)
         with connection.cursor() as cursor:
-            tables = [Record._meta.db_table, match_index.MatchKey._meta.db_table, MatchJob._meta.db_table]
+            tables = [Record._meta.db_table, match_index.MatchKey._meta.db_table, job_queue.JOB_TABLE]
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
     return report
 
@@ -450,12 +460,12 @@ def _write_chunk(
     areas: list[Any],
     subject_role: str,
     report: ImportReport,
-    pacer: jobs.WritePacer,
+    pacer: WritePacer,
 ) -> None:
     """Write a chunk: its new records in one transaction, then each changed record in its own
     short one (a record update costs a thousand times an insert: thousands of them in one
     transaction held SQLite's write lock past every other writer's busy timeout), leaving the
-    lock to other writers now and then (:class:`tcx.records.jobs.WritePacer`)."""
+    lock to other writers now and then (:class:`tcx.jobs.pacing.WritePacer`)."""
     changed = _insert_chunk(actor, rows, policy, areas, subject_role, report)
     pacer.tick()
     for current, row, properties in changed:
@@ -546,10 +556,8 @@ def _insert_chunk(
             for pk, r in zip(created, new, strict=True)
         ],
     )
-    bulk.insert(
-        MatchJob._meta.db_table,
-        ["record_id", "version", "status", "attempts", "created_at", "error"],
-        [(pk, 1, "pending", 0, stamp, "") for pk in created],
+    job_queue.enqueue_many(
+        MATCH_TASK, [(match_key(pk, 1), {"record_id": pk, "version": 1}) for pk in created]
     )
     match_index.index_packed(created, [r.packed_keys for r in new], [r.keys_json for r in new])
     report.created += len(created)
@@ -560,6 +568,4 @@ def _insert_chunk(
         target_owner=owner,
         data={"records": created},
     )
-    if jobs.inline():
-        transaction.on_commit(jobs.run_pending)
     return changed

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.jobs import services as job_queue
 from tcx.matching import Matcher, screen_one
 from tcx.matching.io import UNSAFE_TEXT, shown
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
 from tcx.policy.rules import Action, NotFound, Policy
 from tcx.records import index as match_index
-from tcx.records import jobs
 from tcx.records import notifications as records_notifications
 from tcx.records.index import DatabaseIndex, entity_of
 from tcx.records.models import (
@@ -178,7 +178,7 @@ def record_create(
         request=request,
         data={"schema": schema, "tlp": record.tlp},
     )
-    jobs.enqueue(record=record)
+    enqueue_match(record)
     return record
 
 
@@ -248,7 +248,7 @@ def record_update(
         request=request,
         data={"version": record.version, "fields": sorted(data)},
     )
-    jobs.enqueue(record=record)
+    enqueue_match(record)
     return record
 
 
@@ -288,6 +288,23 @@ def reindex(*, progress: Any = None) -> int:
 
     with transaction.atomic():
         return match_index.rebuild(active())
+
+
+MATCH_TASK = "records.match"
+
+
+def match_key(record_id: int, version: int) -> str:
+    return f"{record_id}:{version}"
+
+
+def enqueue_match(record: Record) -> None:
+    """Ask for the record's current version to be matched, after the surrounding commit (on the
+    embedded default this request then runs that job, and no other)."""
+    job_queue.enqueue(
+        MATCH_TASK,
+        match_key(record.pk, record.version),
+        {"record_id": record.pk, "version": record.version},
+    )
 
 
 def match_record(record: Record) -> None:

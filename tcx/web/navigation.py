@@ -41,6 +41,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Sharing groups", "organisations:groups"),
     NavItem("Users", "accounts:users", frozenset({"agency_admin"})),
     NavItem("Audit", "audit:events"),
+    NavItem("Jobs", "jobs:list", frozenset({"operator"})),
     NavItem("API tokens", "accounts:tokens"),
 ]
 
