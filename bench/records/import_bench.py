@@ -134,11 +134,11 @@ def main() -> int:
         from tcx.testing import build_world
 
         world = build_world()
-        from tcx.policy.rules import Policy
         from tcx.jobs import runner as jobs
+        from tcx.jobs.models import Job
+        from tcx.policy.rules import Policy
         from tcx.records import services
         from tcx.records.importing import import_file
-        from tcx.jobs.models import Job
         from tcx.records.models import Match, Record
 
         source = work / "persons.csv"

@@ -24,5 +24,5 @@ class RunOwnJobsAfterResponse:
             services.after_response.reset(token)
         if ids:
             # run by the server once the body is sent (WSGI's close()), in this request's thread
-            response._resource_closers.append(lambda: runner.run_ids(ids))
+            response._resource_closers.append(lambda: runner.run_ids(ids))  # type: ignore[attr-defined]
         return response

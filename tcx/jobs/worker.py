@@ -60,7 +60,7 @@ def supervise(processes: int, child_args: list[str], warn: Callable[[str], None]
     single worker); on SIGTERM or Ctrl-C, stop them all and wait for their running jobs."""
     command = [sys.executable, "-m", "tcx", "worker", "--processes", "1", *child_args]
     once = "--once" in child_args
-    children = [subprocess.Popen(command) for _ in range(processes)]
+    children = [subprocess.Popen(command) for _ in range(processes)]  # noqa: S603 (our own command)
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -81,7 +81,7 @@ def supervise(processes: int, child_args: list[str], warn: Callable[[str], None]
                 alive = True
             elif not stopping and not once:
                 warn(f"worker process {child.pid} exited ({status}); starting another")
-                children[i] = subprocess.Popen(command)
+                children[i] = subprocess.Popen(command)  # noqa: S603
                 alive = True
             else:
                 code = code or status

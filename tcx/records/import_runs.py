@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.jobs import services as job_queue
+from tcx.jobs.registry import JobContext, LeaseLost
 from tcx.matching.io import UNSAFE_TEXT
 from tcx.policy import rules
 from tcx.policy.rules import Policy
-from tcx.jobs import services as job_queue
-from tcx.jobs.registry import JobContext, LeaseLost
 from tcx.records.importing import check_file, import_file
 from tcx.records.models import ImportRun, ImportStatus
 from tcx.records.services import RecordError, _crime_areas, _editor_check, check_policy_text

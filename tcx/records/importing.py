@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.jobs import services as job_queue
+from tcx.jobs.pacing import WritePacer
 from tcx.matching import keys_for
 from tcx.matching.io import (
     FileRefused,
@@ -42,8 +44,6 @@ from tcx.matching.io import (
 )
 from tcx.policy import rules
 from tcx.policy.rules import Policy
-from tcx.jobs import services as job_queue
-from tcx.jobs.pacing import WritePacer
 from tcx.records import bulk
 from tcx.records import index as match_index
 from tcx.records.models import Record, RecordVersion, SubjectRole

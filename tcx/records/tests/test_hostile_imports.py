@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tcx.audit.models import AuditEvent
-from tcx.policy.rules import Policy
 from tcx.jobs import runner
-from tcx.records import import_runs, importing, services
+from tcx.policy.rules import Policy
+from tcx.records import importing, services
 from tcx.records.models import ImportRun, ImportStatus, Record
 from tcx.records.services import RecordError
 from tcx.records.tests.hostile import workbook

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tcx.policy.rules import Policy
 from tcx.jobs import runner as jobs
 from tcx.jobs.models import Job
+from tcx.policy.rules import Policy
 from tcx.records import importing
 from tcx.records.index import key_hash
 from tcx.records.models import Match, Record, RecordVersion

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tcx.jobs import runner
-from tcx.records import import_runs
 from tcx.jobs.models import Job
+from tcx.records import import_runs
 from tcx.records.models import ImportRun, ImportStatus, Record
 from tcx.testing import sign_in
 

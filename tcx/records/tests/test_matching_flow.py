@@ -7,12 +7,12 @@ from django.core import mail
 
 from tcx.audit import services as audit_services
 from tcx.audit.models import AuditEvent
+from tcx.jobs import runner as jobs
+from tcx.jobs.models import Job, JobStatus
 from tcx.notifications import services as notification_services
 from tcx.organisations.models import SharingGroup
 from tcx.policy import rules
 from tcx.policy.rules import NotFound, Policy
-from tcx.jobs import runner as jobs
-from tcx.jobs.models import Job, JobStatus
 from tcx.records import selectors, services
 from tcx.records.models import Match, MatchKind, MatchStatus, Record, RecordVersion
 
@@ -219,11 +219,13 @@ def test_worker_killed_mid_job_every_record_matched_exactly_once(world, settings
     job = jobs.claim()
     assert job is not None
 
+    real = registry.get("records.match")
+    assert real is not None
+
     def die(ctx, **args):
-        registry.get("records.match").run(ctx, **args)  # type: ignore[union-attr]
+        real.run(ctx, **args)
         raise SystemExit("worker killed")  # not an Exception: the process dies, nothing is caught
 
-    real = registry.get("records.match")
     monkeypatch.setitem(registry._KINDS, "records.match", dataclasses.replace(real, run=die))
     with pytest.raises(SystemExit):
         jobs.run_job(job)

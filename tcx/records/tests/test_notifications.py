@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tcx.jobs import runner as jobs
 from tcx.notifications import selectors as notifications
 from tcx.policy.rules import Policy
-from tcx.jobs import runner as jobs
 from tcx.records import services
 from tcx.records.models import Match
 
