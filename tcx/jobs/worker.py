@@ -57,7 +57,8 @@ class Loop:
 
 def supervise(processes: int, child_args: list[str], warn: Callable[[str], None]) -> int:
     """Run ``processes`` worker processes; restart one that dies (as systemd would restart a
-    single worker); on SIGTERM or Ctrl-C, stop them all and wait for their running jobs."""
+    single worker); on SIGTERM or Ctrl-C, stop them all and wait for their running jobs, and
+    exit 0 (a process stopped by the signal before it could handle it is a clean stop too)."""
     command = [sys.executable, "-m", "tcx", "worker", "--processes", "1", *child_args]
     once = "--once" in child_args
     children = [subprocess.Popen(command) for _ in range(processes)]  # noqa: S603 (our own command)
@@ -83,8 +84,8 @@ def supervise(processes: int, child_args: list[str], warn: Callable[[str], None]
                 warn(f"worker process {child.pid} exited ({status}); starting another")
                 children[i] = subprocess.Popen(command)  # noqa: S603
                 alive = True
-            else:
-                code = code or status
+            elif once:
+                code = code or status  # --once: a process that failed is the command's failure
         if not alive:
             return code
         time.sleep(0.5)

@@ -83,10 +83,14 @@ def test_kill_9_of_a_worker_mid_task_the_job_resumes_and_runs_exactly_once(world
         try:
             # a worker is mid-task: its job is running and its transaction waits on our lock
             def stuck() -> Job | None:
-                waiting = lock.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock'"
-                ).fetchone()
+                # asked on the test's own connection: the locking one's transaction keeps a
+                # snapshot of pg_stat_activity from before the workers started
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock'"
+                    )
+                    waiting = cursor.fetchone()
                 job = Job.objects.filter(kind="records.match", status=JobStatus.RUNNING).first()
                 return job if waiting and waiting[0] and job is not None else None
 
@@ -100,6 +104,7 @@ def test_kill_9_of_a_worker_mid_task_the_job_resumes_and_runs_exactly_once(world
 
             _wait(finished, 120, "the killed worker's job was not resumed")
         finally:
+            lock.rollback()
             workers.send_signal(signal.SIGTERM)
             workers.wait(timeout=60)
             log.close()

@@ -194,3 +194,45 @@ def test_a_job_whose_workers_all_died_is_failed_not_run_forever(kinds, settings)
     assert runner.claim() is None
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "its worker stopped" in job.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_the_embedded_default_a_page_import_runs_after_its_response_in_no_thread(
+    world, client, settings
+) -> None:
+    """The upload's request answers first (the redirect to the run's page), then runs its own
+    import job — and only that one — once the response is closed, as a WSGI server closes it."""
+    import threading
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tcx.records import services as records
+    from tcx.records.models import ImportRun, ImportStatus
+
+    settings.TCX_JOBS = "worker"
+    records.record_create(
+        actor=world.users["a_officer"], schema="Person", properties={"name": ["Backlog one"]}, policy=Policy()
+    )
+    settings.TCX_JOBS = "inline"
+    threads = threading.active_count()
+    sign_in(client, world.users["b_officer"])
+    data = Path(__file__).resolve().parents[2] / "records" / "tests" / "data" / "suspects.csv"
+    response = client.post(
+        reverse("records:import"),
+        {
+            "file": SimpleUploadedFile("suspects.csv", data.read_bytes()),
+            "mapping": "id=ref,name=Full name,birthDate=DOB,schema=Kind",
+            "schema": "Person",
+            "tlp": "AMBER",
+        },
+    )
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.DONE and run.created == 3  # the request's own job ran
+    assert threading.active_count() == threads  # and no thread was started for it
+    import_job = Job.objects.get(kind="records.import")
+    assert import_job.status == JobStatus.DONE and import_job.key == str(run.pk)
+    # the import's own matching jobs ran too; the backlog it found did not
+    assert Job.objects.filter(kind="records.match", status=JobStatus.DONE).count() == 3
+    assert Job.objects.filter(kind="records.match", status=JobStatus.QUEUED).count() == 1
