@@ -295,7 +295,7 @@ TCX_RECORD_MAX_NAME_CHARS = _int("TCX_RECORD_MAX_NAME_CHARS", 500)
 TCX_RECORD_MAX_VALUE_CHARS = _int("TCX_RECORD_MAX_VALUE_CHARS", 4_000)
 TCX_RECORD_MAX_VALUES = _int("TCX_RECORD_MAX_VALUES", 500)
 # On SQLite, a process writing transaction after transaction (an import, matching jobs) leaves
-# the write lock to other writers after this many seconds of writing (tcx.records.jobs).
+# the write lock to other writers after this many seconds of writing (tcx.jobs.pacing).
 TCX_WRITE_HOLD_SECONDS = float(os.environ.get("TCX_WRITE_HOLD_SECONDS") or 2.0)
 
 NINJA_PAGINATION_PER_PAGE = 50
