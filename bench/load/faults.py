@@ -10,7 +10,7 @@ claimed again once its lease ran out, and ``tcx audit verify`` passes.
     .venv/bin/python bench/load/faults.py --no-pg-restart     # on a server others are using
 
 PostgreSQL here is the machine's shared server: ``--no-pg-restart`` when others run tests on it.
-Leases are minutes long (``tcx.records.jobs.LEASE``, 5 min); by default the script moves the
+Leases are minutes long (each task kind's own: 5 min for matching, tcx/records/tasks.py); by default the script moves the
 leases of the jobs it left running to the past (the clock a lease is checked against, not the
 rule) and checks that a worker then takes them; ``--wait-lease`` waits for the real lease instead.
 """
@@ -178,20 +178,16 @@ def main() -> int:
             worker_deaths += 1
             bench.start_worker()
         # jobs a killed worker left running: claimed again once their lease ran out
-        stuck = bench.psql(
-            "SELECT id, lease_until FROM records_matchjob WHERE status = 'running' ORDER BY id"
-        )
+        stuck = bench.psql("SELECT id, lease_until FROM jobs_job WHERE status = 'running' ORDER BY id")
         log(f"{len(stuck)} matching job(s) left running by killed workers")
         if stuck and not args.wait_lease:
             bench.psql(
-                "UPDATE records_matchjob SET lease_until = now() - interval '1 second' WHERE status = 'running'"
+                "UPDATE jobs_job SET lease_until = now() - interval '1 second' WHERE status = 'running'"
             )
             log("their leases moved to the past (the lease ran out)")
         deadline = time.monotonic() + (400 if args.wait_lease else 300)
         while time.monotonic() < deadline:
-            left = bench.psql("SELECT count(*) FROM records_matchjob WHERE status IN ('pending', 'running')")[
-                0
-            ][0]
+            left = bench.psql("SELECT count(*) FROM jobs_job WHERE status IN ('queued', 'running')")[0][0]
             if left == 0:
                 break
             if bench.worker is not None and bench.worker.poll() is not None:
@@ -200,7 +196,7 @@ def main() -> int:
             time.sleep(1)
         stuck_ids = [row[0] for row in stuck]
         resumed = bench.psql(
-            "SELECT count(*) FROM records_matchjob WHERE status = 'done' AND id = ANY(%s)", [stuck_ids]
+            "SELECT count(*) FROM jobs_job WHERE status = 'done' AND id = ANY(%s)", [stuck_ids]
         )[0][0]
         log(f"stuck jobs done since: {resumed} of {len(stuck)}")
     finally:
@@ -219,12 +215,12 @@ def main() -> int:
         checks[f"import_{path.stem}_rows_stored"] = (
             f"{stored[0]} of {args.import_rows} ({stored[1]} distinct)"
         )
-    checks["matching_jobs_not_done"] = bench.psql(
-        "SELECT count(*) FROM records_matchjob WHERE status <> 'done'"
-    )[0][0]
+    checks["matching_jobs_not_done"] = bench.psql("SELECT count(*) FROM jobs_job WHERE status <> 'done'")[0][
+        0
+    ]
     checks["record_versions_without_done_job"] = bench.psql(
-        "SELECT count(*) FROM records_record r WHERE NOT EXISTS (SELECT 1 FROM records_matchjob j "
-        "WHERE j.record_id = r.id AND j.version = r.version AND j.status = 'done')"
+        "SELECT count(*) FROM records_record r WHERE NOT EXISTS (SELECT 1 FROM jobs_job j "
+        "WHERE j.kind = 'records.match' AND j.key = r.id || ':' || r.version AND j.status = 'done')"
     )[0][0]
     checks["stuck_jobs_resumed"] = f"{resumed} of {len(stuck)}"
     checks["worker_exits_on_its_own"] = worker_deaths

@@ -87,10 +87,12 @@ class AuditAction(models.TextChoices):
     ROADMAP_OFFER_UPDATED = "roadmap.offer_updated", "matched or tracked an equipment offer"
     # --- notifications (tcx/notifications): add its actions below this line ---
     NOTIFICATION_PREFERENCE_SET = "user.notification_preference", "changed their notification e-mails"
+    # --- jobs (tcx/jobs): add its actions below this line ---
+    JOB_RETRIED = "job.retried", "queued a failed background job again"
 
 
 SYSTEM_ACTIONS = frozenset(
     a
     for a in AuditAction.values
-    if a.split(".")[0] in {"auth", "user", "token", "reference", "organisation", "audit"}
+    if a.split(".")[0] in {"auth", "user", "token", "reference", "organisation", "audit", "job"}
 )

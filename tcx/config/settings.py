@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tcx.exchange",
     "tcx.roadmap",
     "tcx.notifications",
+    "tcx.jobs",
     "tcx.web",
 ]
 
@@ -104,6 +105,7 @@ MIDDLEWARE = [
     "tcx.accounts.middleware.RequireVerifiedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tcx.jobs.middleware.RunOwnJobsAfterResponse",
     # A tcx.policy NotFound from any page answers the 404 page (innermost: it sees the view's exception).
     "tcx.kernel.routes.NotFoundMiddleware",
 ]
@@ -278,11 +280,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TCX_LOG_LEVEL", "WARNING")},
 }
 
-# Matching jobs: "inline" runs them in-process after each commit (the embedded default);
-# "worker" leaves them to `tcx worker` processes (production).
+# Background jobs (tcx/jobs): "inline" (the embedded default) has the code that queued a job run
+# that job and no other, after its commit or its response; "worker" leaves every job to
+# `tcx worker` processes (production).
 TCX_JOBS = os.environ.get("TCX_JOBS") or ("worker" if PRODUCTION else "inline")
 if TCX_JOBS not in ("inline", "worker"):
     raise ImproperlyConfigured(f"TCX_JOBS must be 'inline' or 'worker', got {TCX_JOBS!r}")
+# One lease for every kind of job, in seconds, instead of each kind's own (minutes): for tests
+# and drills that kill workers and watch their jobs resume; unset in normal running.
+TCX_JOBS_LEASE_SECONDS = os.environ.get("TCX_JOBS_LEASE_SECONDS") or None
 
 # Imports: what reading one file may cost and what one record may hold (README, "Import limits").
 TCX_IMPORT_MAX_BYTES = _int("TCX_IMPORT_MAX_BYTES", 512 * 1024 * 1024)
@@ -296,7 +302,7 @@ TCX_RECORD_MAX_NAME_CHARS = _int("TCX_RECORD_MAX_NAME_CHARS", 500)
 TCX_RECORD_MAX_VALUE_CHARS = _int("TCX_RECORD_MAX_VALUE_CHARS", 4_000)
 TCX_RECORD_MAX_VALUES = _int("TCX_RECORD_MAX_VALUES", 500)
 # On SQLite, a process writing transaction after transaction (an import, matching jobs) leaves
-# the write lock to other writers after this many seconds of writing (tcx.records.jobs).
+# the write lock to other writers after this many seconds of writing (tcx.jobs.pacing).
 TCX_WRITE_HOLD_SECONDS = float(os.environ.get("TCX_WRITE_HOLD_SECONDS") or 2.0)
 
 NINJA_PAGINATION_PER_PAGE = 50

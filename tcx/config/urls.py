@@ -12,6 +12,7 @@ urlpatterns = [
     path("exchange/", include("tcx.exchange.urls")),
     path("roadmap/", include("tcx.roadmap.urls")),
     path("notifications/", include("tcx.notifications.urls")),
+    path("jobs/", include("tcx.jobs.urls")),
     path("", include("tcx.web.urls")),
 ]
 

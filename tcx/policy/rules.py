@@ -342,3 +342,9 @@ def policy_of(obj: Shareable) -> dict[str, Any]:
         "audience_organisations": list(audience[0]),
         "audience_groups": list(audience[1]),
     }
+
+
+def runs_the_node(actor: Any) -> bool:
+    """The node's operator: sees the background job queue (every agency's jobs, no record
+    content) and queues a failed job again."""
+    return has_capability(actor, Capability.OPERATE_PLATFORM)

@@ -1,40 +1,41 @@
-"""Imports started on the import page: queued with their file, run in the background, their
-progress kept in an ``ImportRun`` row that the page polls.
+"""Imports started on the import page: queued with their file as a job of the queue
+(:mod:`tcx.jobs`), run by ``tcx worker`` (on the embedded default, by the request that queued it,
+once its response has been sent), their progress kept in an ``ImportRun`` row that the page polls.
 
-On the embedded default (``TCX_JOBS=inline``) a queued import runs in a thread of the web
-process, started after the commit that queued it; in production ``tcx worker`` runs it. A run is
-claimed with a lease: if its process dies, the run is claimed again when the lease runs out and
-imports the file again from the start — an import is idempotent by owner + external id, so the
-rows written before the crash are recognised and nothing is duplicated.
+A run whose process dies is taken again by a worker when its job's lease runs out and imports
+the file again from the start — an import is idempotent by owner + external id, so the rows
+written before the crash are recognised and nothing is duplicated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.jobs import services as job_queue
+from tcx.jobs.registry import JobContext, LeaseLost
 from tcx.matching.io import UNSAFE_TEXT
 from tcx.policy import rules
 from tcx.policy.rules import Policy
-from tcx.records import jobs
 from tcx.records.importing import check_file, import_file
 from tcx.records.models import ImportRun, ImportStatus
 from tcx.records.services import RecordError, _crime_areas, _editor_check, check_policy_text
 
 logger = logging.getLogger(__name__)
+IMPORT_TASK = "records.import"
 LEASE = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 3
 KEEP_ROWS = 1000  # rejected rows (and rows with warnings) listed on the page; the rest counted
@@ -139,40 +140,37 @@ def queue(
             target_owner=actor.organisation,
             data={"file": run.file_name, "rows": total},
         )
-    if jobs.inline():
-        transaction.on_commit(lambda: start_thread(run.pk))
+        job_queue.enqueue(IMPORT_TASK, str(run.pk), {"run_id": run.pk})
     return run
 
 
-def start_thread(run_id: int) -> None:
-    threading.Thread(target=_run_in_thread, args=(run_id,), name=f"tcx-import-{run_id}", daemon=True).start()
-
-
-def _run_in_thread(run_id: int) -> None:
-    try:
-        run = claim(run_id=run_id)
-        if run is not None:
-            run_one(run)
-    finally:
-        connection.close()  # this thread's own connection
-
-
-def claim(*, run_id: int | None = None, now: dt.datetime | None = None) -> ImportRun | None:
-    """Take a queued run (or one whose lease ran out): the oldest, or ``run_id``."""
-    runs = ImportRun.objects.all() if run_id is None else ImportRun.objects.filter(pk=run_id)
-    return jobs.claim_leased(
-        runs,
-        waiting=ImportStatus.QUEUED,
-        running=ImportStatus.RUNNING,
-        lease=LEASE,
-        max_attempts=MAX_ATTEMPTS,
-        now=now,
-        rows_read=0,
+def mark_failed(run_id: int, error: str) -> None:
+    """The import's job failed for good (its last attempt): the page says so."""
+    ImportRun.objects.filter(pk=run_id).exclude(status__in=[ImportStatus.DONE, ImportStatus.FAILED]).update(
+        status=ImportStatus.FAILED,
+        failure=UNSAFE_TEXT.sub("", error.strip().splitlines()[-1] if error.strip() else "")[:2000],
+        finished_at=timezone.now(),
     )
 
 
-def run_one(run: ImportRun) -> ImportRun:
-    """Import a claimed run's file, keeping its progress; the file is removed when done."""
+def run(ctx: JobContext, run_id: int) -> None:
+    """The import job: import the run's file from the start (again, after a crash)."""
+    run = ImportRun.objects.filter(pk=run_id).first()
+    if run is None or run.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return  # already finished: a job run twice does nothing twice
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), rows_read=0, attempts=ctx.attempt
+    )
+    run.refresh_from_db()
+    run_one(run, heartbeat=ctx.heartbeat, last_attempt=ctx.last_attempt)
+
+
+def run_one(
+    run: ImportRun, *, heartbeat: Callable[[], None] = lambda: None, last_attempt: bool = True
+) -> ImportRun:
+    """Import a run's file, keeping its progress; the file is removed when done. A refused file
+    (a bad mapping, a bad policy) fails the run at once; another error is raised, for the job
+    queue to retry the run (the run waits, queued, meanwhile)."""
     from tcx.accounts.models import User
 
     path = folder() / run.stored_as
@@ -186,9 +184,8 @@ def run_one(run: ImportRun) -> ImportRun:
     def progress(rows: int) -> None:
         state["read"] += rows
         if time.monotonic() - state["saved"] >= 0.5:  # between chunks: its own short write
-            ImportRun.objects.filter(pk=run.pk).update(
-                rows_read=state["read"], lease_until=timezone.now() + LEASE
-            )
+            ImportRun.objects.filter(pk=run.pk).update(rows_read=state["read"])
+            heartbeat()  # keeps the job's lease, or stops this run if another worker took it
             state["saved"] = time.monotonic()
 
     try:
@@ -203,21 +200,29 @@ def run_one(run: ImportRun) -> ImportRun:
             subject_role=options.get("subject_role") or "",
             progress=progress,
         )
-    except Exception as exc:
-        logger.exception("import %s failed", run.pk)
-        errors = exc.errors if isinstance(exc, RecordError | rules.PolicyError) else {}
-        message = "; ".join(f"{field}: {reason}" for field, reason in errors.items())
-        failed = run.attempts >= MAX_ATTEMPTS or isinstance(exc, RecordError | rules.PolicyError)
+    except (RecordError, rules.PolicyError) as exc:
+        # the file or its options are refused: trying again would be refused again
+        message = "; ".join(f"{field}: {reason}" for field, reason in exc.errors.items())
         ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportStatus.FAILED if failed else ImportStatus.QUEUED,
-            failure=UNSAFE_TEXT.sub("", message or f"{type(exc).__name__}: {exc}")[:2000],
+            status=ImportStatus.FAILED,
+            failure=UNSAFE_TEXT.sub("", message or str(exc))[:2000],
             rows_read=state["read"],
-            finished_at=timezone.now() if failed else None,
+            finished_at=timezone.now(),
         )
-        if failed:
-            path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         run.refresh_from_db()
         return run
+    except LeaseLost:
+        raise  # another worker has the run now: leave its state to it
+    except Exception as exc:
+        logger.exception("import %s failed", run.pk)
+        if not last_attempt:  # the queue retries it after its back-off
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportStatus.QUEUED,
+                failure=UNSAFE_TEXT.sub("", f"{type(exc).__name__}: {exc}")[:2000],
+                rows_read=state["read"],
+            )
+        raise
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportStatus.DONE,
         rows_read=state["read"],
@@ -235,15 +240,3 @@ def run_one(run: ImportRun) -> ImportRun:
     path.unlink(missing_ok=True)
     run.refresh_from_db()
     return run
-
-
-def run_queued(limit: int | None = None) -> int:
-    """Run queued imports until none is left (``tcx worker``); return how many ran."""
-    count = 0
-    while limit is None or count < limit:
-        run = claim()
-        if run is None:
-            break
-        run_one(run)
-        count += 1
-    return count

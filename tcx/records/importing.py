@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from tcx.jobs import services as job_queue
+from tcx.jobs.pacing import WritePacer
 from tcx.matching import keys_for
 from tcx.matching.io import (
     FileRefused,
@@ -40,8 +42,8 @@ from tcx.matching.io import (
 from tcx.policy import rules
 from tcx.policy.rules import Policy
 from tcx.records import index as match_index
-from tcx.records import jobs, services
-from tcx.records.models import MatchJob, Record, SubjectRole
+from tcx.records import services
+from tcx.records.models import Record, SubjectRole
 from tcx.records.services import RecordError, _crime_areas, _editor_check, check_policy_text, record_update
 from tcx.records.validation import RecordLimits, content_errors, external_id_error, record_limits
 
@@ -335,7 +337,7 @@ def import_file(
     limits = read_limits()
     check_file(path, limits)
     report = ImportReport()
-    pacer = jobs.WritePacer()
+    pacer = WritePacer()
     chunk: list[Prepared] = []
     seen: set[str] = set()
     for row in _guarded(prepared_rows(path, mapping, schema, workers, limits), report):
@@ -365,7 +367,7 @@ def import_file(
         # fresh statistics, so that the matching jobs the import queued search the postings by
         # index rather than by the plan made for the empty table (autovacuum comes much later)
         with connection.cursor() as cursor:
-            tables = [Record._meta.db_table, match_index.MatchKey._meta.db_table, MatchJob._meta.db_table]
+            tables = [Record._meta.db_table, match_index.MatchKey._meta.db_table, job_queue.JOB_TABLE]
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
     return report
 
@@ -377,12 +379,12 @@ def _write_chunk(
     crime_areas: list[str],
     subject_role: str,
     report: ImportReport,
-    pacer: jobs.WritePacer,
+    pacer: WritePacer,
 ) -> None:
     """Write a chunk: its new records in one transaction, then each changed record in its own
     short one (a record update costs a thousand times an insert: thousands of them in one
     transaction held SQLite's write lock past every other writer's busy timeout), leaving the
-    lock to other writers now and then (:class:`tcx.records.jobs.WritePacer`)."""
+    lock to other writers now and then (:class:`tcx.jobs.pacing.WritePacer`)."""
     changed = _insert_chunk(actor, rows, policy, crime_areas, subject_role, report)
     pacer.tick()
     for current, row, properties in changed:

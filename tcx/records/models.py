@@ -1,5 +1,5 @@
 """Subject records (FollowTheMoney entities with TCX policy), their history, the match index in
-the database, matching jobs, matches between records, and release requests behind hits."""
+the database, matches between records, and release requests behind hits."""
 
 from __future__ import annotations
 
@@ -170,38 +170,6 @@ class MatchKeyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.records}"
-
-
-class JobStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
-class MatchJob(models.Model):
-    """Match one version of one record against the others. Kept in the database, so a job
-    survives the death of the process that was running it; one job per record version."""
-
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="match_jobs")
-    version = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["record", "version"], name="match_job_once_per_version")
-        ]
-        indexes = [models.Index(fields=["status", "lease_until"])]
-
-    def __str__(self) -> str:
-        return f"match job {self.record_id} v{self.version} {self.status}"
 
 
 class MatchKind(models.TextChoices):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.jobs import services as job_queue
 from tcx.kernel.errors import FieldErrors
 from tcx.kernel.text import text_problem
 from tcx.kernel.updates import apply_changes
@@ -30,15 +31,13 @@ from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import Action, NotFound, Policy
-from tcx.records import bulk, jobs
+from tcx.records import bulk
 from tcx.records import index as match_index
 from tcx.records import notifications as records_notifications
 from tcx.records.index import DatabaseIndex, entity_of
 from tcx.records.models import (
     HitDisclosure,
-    JobStatus,
     Match,
-    MatchJob,
     MatchKind,
     MatchStatus,
     Priority,
@@ -262,16 +261,12 @@ def held_external_ids(owner_id: int, external_ids: list[str]) -> list[str]:
 
 def _queue_matching(versions: list[tuple[int, int]]) -> None:
     """Ask for each ``(record id, version)`` to be matched after the surrounding commit: the one
-    place the record services talk to the job queue (a record's versions are new, so are their
-    jobs)."""
-    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    bulk.insert(
-        MatchJob._meta.db_table,
-        ["record_id", "version", "status", "attempts", "created_at", "error"],
-        [(pk, version, JobStatus.PENDING.value, 0, stamp, "") for pk, version in versions],
+    place the record services talk to the job queue (on the embedded default this request then
+    runs these jobs, and no other)."""
+    job_queue.enqueue_many(
+        MATCH_TASK,
+        [(match_key(pk, version), {"record_id": pk, "version": version}) for pk, version in versions],
     )
-    if jobs.inline():
-        transaction.on_commit(jobs.run_pending)
 
 
 @transaction.atomic
@@ -541,6 +536,23 @@ def reindex(*, progress: Any = None) -> int:
 
     with transaction.atomic():
         return match_index.rebuild(active())
+
+
+MATCH_TASK = "records.match"
+
+
+def match_key(record_id: int, version: int) -> str:
+    return f"{record_id}:{version}"
+
+
+def enqueue_match(record: Record) -> None:
+    """Ask for the record's current version to be matched, after the surrounding commit (on the
+    embedded default this request then runs that job, and no other)."""
+    job_queue.enqueue(
+        MATCH_TASK,
+        match_key(record.pk, record.version),
+        {"record_id": record.pk, "version": record.version},
+    )
 
 
 def match_record(record: Record) -> None:

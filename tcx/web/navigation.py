@@ -44,6 +44,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Sharing groups", "organisations:groups"),
     NavItem("Users", "accounts:users", frozenset({Capability.ADMINISTER_AGENCY})),
     NavItem("Audit", "audit:events"),
+    NavItem("Jobs", "jobs:list", frozenset({Capability.OPERATE_PLATFORM})),
     NavItem("API tokens", "accounts:tokens"),
 ]
 

@@ -94,8 +94,8 @@ wide = _schema(coverage=False)
 def _seed(world: World) -> dict[str, list[int | str]]:
     """Objects of every kind the API serves, each visible to some of the personas."""
     from tcx.exchange import services as exchange_services
+    from tcx.jobs import runner as jobs
     from tcx.policy.rules import Policy
-    from tcx.records import jobs
     from tcx.records import services as record_services
     from tcx.records.models import Match
     from tcx.roadmap.tests.authz import setup as roadmap_setup

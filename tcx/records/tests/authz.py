@@ -17,7 +17,8 @@ NON_OPERATIONAL_PAGE = {p: 404 for p in PERSONAS if p not in ("anonymous", *OPER
 def _setup(world: World) -> None:
     if "held" in world.extra:
         return
-    from tcx.records import jobs, services
+    from tcx.jobs import runner as jobs
+    from tcx.records import services
 
     held = services.record_create(
         actor=world.users["b_officer"],

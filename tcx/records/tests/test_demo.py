@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tcx.accounts.selectors import user_by_username
-from tcx.records import jobs, selectors
+from tcx.jobs import runner as jobs
+from tcx.records import selectors
 from tcx.records.models import Match, Record
 from tcx.web.demo import demo_seed
 

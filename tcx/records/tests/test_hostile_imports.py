@@ -15,8 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tcx.audit.models import AuditEvent
+from tcx.jobs import runner
 from tcx.policy.rules import Policy
-from tcx.records import import_runs, importing, services
+from tcx.records import importing, services
 from tcx.records.models import ImportRun, ImportStatus, Record
 from tcx.records.services import RecordError
 from tcx.records.tests.hostile import workbook
@@ -335,7 +336,7 @@ def test_a_page_import_of_a_hostile_file_ends_with_a_report(world, client, setti
         reverse("records:import"), {"file": upload, "mapping": "", "schema": "Person", "tlp": "AMBER"}
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
-    assert import_runs.run_queued() == 1
+    assert runner.run_pending(kinds=["records.import"]) == 1
     run = ImportRun.objects.get()
     assert run.status == ImportStatus.DONE and (run.created, run.rejected) == (2, 2)
     assert run.file_name == "badname.csv"

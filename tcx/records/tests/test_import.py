@@ -10,10 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tcx.jobs import runner as jobs
+from tcx.jobs.models import Job
 from tcx.policy.rules import Policy
-from tcx.records import importing, jobs
+from tcx.records import importing
 from tcx.records.index import key_hash
-from tcx.records.models import Match, MatchJob, Record, RecordVersion
+from tcx.records.models import Match, Record, RecordVersion
 from tcx.records.services import RecordError
 
 DATA = Path(__file__).parent / "data"
@@ -75,7 +77,7 @@ def test_jsonl_import_and_matching_after_import(world) -> None:
     assert report.created == 3
     errors = dict(report.errors)
     assert "malformed JSON" in errors[3] and ("Wizard" in errors[4] or "schema" in errors[4])
-    assert MatchJob.objects.filter(status="pending").count() == 3
+    assert Job.objects.filter(kind="records.match", status="queued").count() == 3
     importing.import_file(actor=world.users["a_officer"], path=DATA / "entities.jsonl", policy=Policy())
     jobs.run_pending()
     assert Match.objects.filter(kind="cross_agency").count() == 3

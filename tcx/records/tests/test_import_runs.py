@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from tcx.jobs import runner
+from tcx.jobs.models import Job
 from tcx.records import import_runs
 from tcx.records.models import ImportRun, ImportStatus, Record
 from tcx.testing import sign_in
@@ -42,7 +44,7 @@ def test_upload_is_queued_then_imported_by_the_worker(world, client, settings) -
     page = client.get(response.url)
     assert "Waiting to start" in page.content.decode() and 'hx-trigger="every 1s"' in page.content.decode()
 
-    assert import_runs.run_queued() == 1
+    assert runner.run_pending(kinds=["records.import"]) == 1
     run.refresh_from_db()
     assert run.status == ImportStatus.DONE and run.percent == 100 and run.rows_read == 5
     assert (run.created, run.rejected) == (3, 2)
@@ -74,18 +76,18 @@ def test_a_run_whose_worker_died_is_run_again_without_duplicates(world, client, 
     settings.TCX_JOBS = "worker"
     sign_in(client, world.users["b_officer"])
     _upload(client)
-    run = import_runs.claim()
-    assert run is not None and import_runs.claim() is None  # leased: nobody else takes it
+    job = runner.claim(kinds=["records.import"])
+    assert job is not None and runner.claim(kinds=["records.import"]) is None  # leased: nobody else
     # the worker wrote the records, then died before marking the run done (simulated: the
-    # file is imported and the run left running with its lease run out)
+    # file is imported and the run and its job left running, the job's lease run out)
+    run = ImportRun.objects.get(pk=job.args["run_id"])
     stored = import_runs.folder() / run.stored_as
     copy = stored.read_bytes()
     import_runs.run_one(run)
     stored.write_bytes(copy)
-    ImportRun.objects.filter(pk=run.pk).update(
-        status=ImportStatus.RUNNING, lease_until=timezone.now() - dt.timedelta(seconds=1)
-    )
-    assert import_runs.run_queued() == 1
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    assert runner.run_pending(kinds=["records.import"]) == 1
     run.refresh_from_db()
     assert run.status == ImportStatus.DONE and (run.created, run.unchanged) == (0, 3)
     assert Record.objects.filter(owner=world.agency_b).count() == 3
@@ -119,7 +121,7 @@ def test_the_policy_chosen_on_the_page_reaches_every_imported_record(world, clie
             "audience_groups": [str(group.pk)],
         },
     )
-    assert import_runs.run_queued() == 1
+    assert runner.run_pending(kinds=["records.import"]) == 1
     records = Record.objects.filter(owner=world.agency_b)
     assert records.count() == 3
     assert {r.tlp for r in records} == {"GREEN"}

@@ -7,12 +7,14 @@ from django.core import mail
 
 from tcx.audit import services as audit_services
 from tcx.audit.models import AuditEvent
+from tcx.jobs import runner as jobs
+from tcx.jobs.models import Job, JobStatus
 from tcx.notifications import services as notification_services
 from tcx.organisations.models import SharingGroup
 from tcx.policy import rules
 from tcx.policy.rules import NotFound, Policy
-from tcx.records import jobs, selectors, services
-from tcx.records.models import JobStatus, Match, MatchJob, MatchKind, MatchStatus, Record, RecordVersion
+from tcx.records import selectors, services
+from tcx.records.models import Match, MatchKind, MatchStatus, Record, RecordVersion
 
 THAKSIN_TH = {"name": ["ทักษิณ ชินวัตร"], "birthDate": ["1949-07-26"], "nationality": ["th"]}
 THAKSIN_EN = {"name": ["Thaksin Shinawatra"], "birthDate": ["1949"], "nationality": ["th"]}
@@ -199,9 +201,17 @@ def test_search_in_any_script_returns_only_what_the_actor_may_see(world) -> None
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_killed_mid_job_every_record_matched_exactly_once(world, settings) -> None:
+def test_worker_killed_mid_job_every_record_matched_exactly_once(world, settings, monkeypatch) -> None:
     """A worker that dies inside a job leaves it leased; after the lease the job runs again,
-    and every record version is matched exactly once."""
+    and every record version is matched exactly once. (The real ``kill -9`` of a worker process
+    on PostgreSQL is in tcx/jobs/tests/test_kill.py.)"""
+    import dataclasses
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tcx.jobs import registry
+
     settings.TCX_JOBS = "worker"
     _create(world, "b_officer", THAKSIN_TH)
     _create(world, "a_officer", THAKSIN_EN)
@@ -209,23 +219,24 @@ def test_worker_killed_mid_job_every_record_matched_exactly_once(world, settings
     job = jobs.claim()
     assert job is not None
 
-    def die(record):
-        services.match_record(record)
+    real = registry.get("records.match")
+    assert real is not None
+
+    def die(ctx, **args):
+        real.run(ctx, **args)
         raise SystemExit("worker killed")  # not an Exception: the process dies, nothing is caught
 
+    monkeypatch.setitem(registry._KINDS, "records.match", dataclasses.replace(real, run=die))
     with pytest.raises(SystemExit):
-        jobs.run_one(job, die)
+        jobs.run_job(job)
+    monkeypatch.setitem(registry._KINDS, "records.match", real)
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING  # its worker is gone; the lease still holds it
     assert not Match.objects.exists()  # nothing half-written
     assert jobs.run_pending() == 2  # the other jobs run; the leased one waits for its lease
-    import datetime as dt
-
-    from django.utils import timezone
-
-    MatchJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    Job.objects.filter(pk=job.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
     assert jobs.run_pending() == 1
-    assert MatchJob.objects.filter(status=JobStatus.DONE).count() == 3
+    assert Job.objects.filter(kind="records.match", status=JobStatus.DONE).count() == 3
     assert Match.objects.count() == 1 and AuditEvent.objects.filter(action="match.found").count() == 1
 
 

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from tcx.jobs import runner as jobs
 from tcx.organisations.models import SharingGroup
 from tcx.policy.rules import Policy
-from tcx.records import jobs, services
+from tcx.records import services
 from tcx.testing import PERSONAS, build_world, sign_in
 
 OWNERS = ["a_officer", "b_officer"]

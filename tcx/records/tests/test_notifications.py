@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tcx.jobs import runner as jobs
 from tcx.notifications import selectors as notifications
 from tcx.policy.rules import Policy
-from tcx.records import jobs, services
+from tcx.records import services
 from tcx.records.models import Match
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,13 @@ import pytest
 from django.test import Client
 
 from tcx.audit.models import AuditEvent
+from tcx.jobs.models import Job
 from tcx.organisations import selectors as org_selectors
 from tcx.policy.rules import Policy
 from tcx.records import importing, services
 from tcx.records.index import TOTAL, unpack
-from tcx.records.models import MatchJob, MatchKey, MatchKeyCount, Record, RecordVersion
+from tcx.records.models import MatchKey, MatchKeyCount, Record, RecordVersion
+from tcx.records.services import MATCH_TASK
 from tcx.testing import sign_in
 
 NAME = "Nguyễn Văn Minh"
@@ -54,7 +56,14 @@ def _made(before: dict[str, Any]) -> dict[str, Any]:
     frequencies = {
         k: n - before["counts"].get(k, 0) for k, n in after.items() if n != before["counts"].get(k, 0)
     }
-    jobs = list(MatchJob.objects.filter(record=record).values("version", "status", "attempts", "error"))
+    jobs = list(
+        Job.objects.filter(kind=MATCH_TASK, key__startswith=f"{record.pk}:").values(
+            "key", "args", "status", "attempts", "error"
+        )
+    )
+    for job in jobs:
+        job["key"] = job["key"].split(":", 1)[1]  # the version (the record id differs)
+        job["args"] = {k: v for k, v in job["args"].items() if k != "record_id"}
     events = []
     for event in AuditEvent.objects.filter(seq__gt=before["events"]).order_by("seq"):
         data = dict(event.data)
@@ -164,7 +173,7 @@ def test_import_form_and_api_create_the_same_record(world, tmp_path: Path) -> No
     assert len(imported["postings"]) > 5 and imported["row"]["indexed_keys"] == imported["postings"]
     assert imported["frequencies"] == {**dict.fromkeys(imported["postings"], 1), TOTAL: 1}
     assert [v["change"] for v in imported["versions"]] == ["created"]
-    assert [j["status"] for j in imported["jobs"]] == ["pending"]
+    assert [(j["key"], j["status"]) for j in imported["jobs"]] == [("1", "queued")]
     assert [e["action"] for e in imported["events"]] == ["record.created"]
     assert imported["events"][0]["target_id"] == "the record"
 
