@@ -661,6 +661,11 @@ def _verify_all(
             "the chain was rewritten without the key",
         )
     registered = set(AuditPartition.objects.exclude(key__in=[LEGACY, ROOT]).values_list("key", flat=True))
+    if not root_count and (registered or AuditEvent.objects.exclude(partition=LEGACY).exists()):
+        # The root chain begins in the transaction of the first partition's first event.
+        raise _Broken(
+            ROOT, 1, f"event {ROOT}#1 is missing: the partitions exist but the root chain was removed"
+        )
     expected = sorted(registered | set(claims) - {LEGACY, ROOT})
     pending = iter(expected)
     upcoming = next(pending, None)
