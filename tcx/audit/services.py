@@ -544,7 +544,8 @@ def _walk_keyed(
             f"event #{max(claims)}: events #{count + 1} to #{max(claims)} were removed",
         )
     result.partitions += 1
-    result.unanchored += count - max(claims or {0: ""})
+    if partition != ROOT:  # the root is anchored by the signed checkpoints (``_verify_root``)
+        result.unanchored += count - max(claims or {0: ""})
 
 
 def _verify_root(
@@ -572,6 +573,7 @@ def _verify_root(
                 )
             result.checkpoints += 1
             result.anchored_to = count
+    result.unanchored += count - (result.anchored_to or 0)
     newest = anchored.newest_of(ROOT)
     if newest is not None and newest["seq"] > count:
         raise _Broken(
