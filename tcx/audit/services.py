@@ -248,7 +248,7 @@ def _anchor(key: bytes, *, wait: bool) -> tuple[int, str] | None:
             for partition, (pseq, hash_) in chunk.items():
                 AuditPartition.objects.filter(key=partition).update(anchored_pseq=pseq, anchored_hash=hash_)
         root = AuditEvent.objects.filter(partition=ROOT).order_by("-pseq").values_list("pseq", "hash").first()
-        assert root is not None
+        assert root is not None and root[0] is not None
         return int(root[0]), str(root[1])
 
 

@@ -181,7 +181,7 @@ def test_concurrent_writers_of_one_agency_take_lanes_and_the_chain_verifies(worl
             with transaction.atomic():
                 written.extend(_reads(officer, 1))
                 barrier.wait()
-        except BaseException as exc:  # noqa: BLE001 (reported below)
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -204,7 +204,7 @@ def test_concurrent_writers_of_one_agency_take_lanes_and_the_chain_verifies(worl
                     _reads(user, 1, owner=world.agency_a)
                 if i % 10 == 0:
                     services.checkpoint(wait=False)  # root writers meet the partition writers
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
