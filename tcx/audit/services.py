@@ -561,7 +561,11 @@ def _verify_root(
         if count == 1:
             legacy = event.data.get("legacy")
         for partition, (pseq, hash_) in (event.data.get("heads") or {}).items():
-            claims.setdefault(partition, {})[int(pseq)] = str(hash_)
+            # Only the newest record of each partition is kept (memory bounded by the number of
+            # partitions): the keyed hashes already check everything before it.
+            known = claims.get(partition)
+            if known is None or int(pseq) >= max(known):
+                claims[partition] = {int(pseq): str(hash_)}
         checkpoint = signed.get(count)
         if checkpoint is not None:
             if checkpoint["hash"] != event.hash:
