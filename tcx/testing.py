@@ -114,12 +114,12 @@ VOLATILE_FIELDS = {
 
 
 def state_digest() -> str:
-    """A digest of every row TCX keeps, except the audit log (which records refusals too)."""
+    """A digest of every row TCX keeps, except the audit log (which records refusals too, and
+    registers the partition a refusal's event opens)."""
     digest = hashlib.sha256()
+    audit_log = {"audit.AuditEvent", "audit.AuditPartition"}
     models = [
-        m
-        for m in apps.get_models()
-        if m.__module__.startswith("tcx.") and m._meta.label != "audit.AuditEvent"
+        m for m in apps.get_models() if m.__module__.startswith("tcx.") and m._meta.label not in audit_log
     ]
     models.append(TOTPDevice)
     for model in sorted(models, key=lambda m: m._meta.label):

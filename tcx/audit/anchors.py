@@ -1,7 +1,10 @@
 """Signed checkpoints of the audit chain, kept outside the database.
 
-A checkpoint says "event #seq had hash H at time T", signed with the node's Ed25519 checkpoint
-key (derived from the audit key). It is appended to ``TCX_AUDIT_CHECKPOINT_FILE`` (by default
+A checkpoint says "event #seq of the root chain had hash H at time T", signed with the node's
+Ed25519 checkpoint key (derived from the audit key). The root chain records the head of every
+partition (``tcx.audit.services``), so one checkpoint covers all partitions. Checkpoints
+written before partitioning (format 1, no ``partition``) name an event of the legacy chain.
+A checkpoint is appended to ``TCX_AUDIT_CHECKPOINT_FILE`` (by default
 ``DATA_DIR/audit/checkpoints.jsonl``) and, where configured, handed to a second party:
 
 - ``TCX_AUDIT_WITNESS_DIR``: a directory another team keeps (a mount of another machine, a
@@ -11,7 +14,7 @@ key (derived from the audit key). It is appended to ``TCX_AUDIT_CHECKPOINT_FILE`
 
 Someone who can write to the database but not to these files cannot remove the newest events
 or rewrite the chain without ``tcx audit verify`` seeing that a checkpoint no longer matches.
-Checkpoints are written every ``TCX_AUDIT_CHECKPOINT_EVERY`` events (default 100), at the
+Checkpoints are written every ``TCX_AUDIT_CHECKPOINT_EVERY`` events of a partition (default 100), at the
 first write after ``TCX_AUDIT_CHECKPOINT_MINUTES`` (default 10) in each process, and by
 ``tcx audit checkpoint`` and ``tcx audit verify``; events after the newest checkpoint are not
 anchored yet (the verifier says how many).
@@ -36,7 +39,8 @@ from django.conf import settings
 
 from tcx.audit import keys
 
-FORMAT = "tcx-audit-checkpoint/1"
+FORMAT = "tcx-audit-checkpoint/2"
+LEGACY_FORMAT = "tcx-audit-checkpoint/1"
 MAX_LINE = 4096
 WITNESS_TIMEOUT = 10
 logger = logging.getLogger("tcx.audit")
@@ -64,13 +68,21 @@ def _signed_bytes(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
-def make(*, seq: int, hash: str, key: bytes, now: dt.datetime | None = None) -> dict[str, Any]:
+def make(
+    *,
+    seq: int,
+    hash: str,
+    key: bytes,
+    partition: str = "root",
+    extra: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     body: dict[str, Any] = {
+        **(extra or {}),
         "format": FORMAT,
+        "partition": partition,
         "seq": seq,
         "hash": hash,
-        # seq runs from 1 without gaps (the verifier checks it), so it is the count of events.
-        "count": seq,
         "time": (now or dt.datetime.now(dt.UTC)).isoformat(),
         "key_id": keys.key_id(key),
         "public_key": keys.public_key_text(key),
@@ -90,9 +102,11 @@ def _append(path: Path, line: bytes) -> None:
         os.close(fd)
 
 
-def write(*, seq: int, hash: str, key: bytes) -> dict[str, Any]:
+def write(
+    *, seq: int, hash: str, key: bytes, partition: str = "root", extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Sign a checkpoint, append it to the checkpoint file, hand it to the witnesses."""
-    checkpoint = make(seq=seq, hash=hash, key=key)
+    checkpoint = make(seq=seq, hash=hash, key=key, partition=partition, extra=extra)
     line = json.dumps(checkpoint, sort_keys=True).encode() + b"\n"
     _append(checkpoint_path(), line)
     witness = witness_dir()
@@ -123,12 +137,22 @@ def write(*, seq: int, hash: str, key: bytes) -> dict[str, Any]:
 
 @dataclass
 class Checkpoints:
-    by_seq: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Valid checkpoints by partition (``root``; ``legacy`` for format 1) and event number."""
+
+    by_partition: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+    def of(self, partition: str) -> dict[int, dict[str, Any]]:
+        return self.by_partition.get(partition, {})
+
+    def newest_of(self, partition: str) -> dict[str, Any] | None:
+        found = self.of(partition)
+        return found[max(found)] if found else None
 
     @property
     def newest(self) -> dict[str, Any] | None:
-        return self.by_seq[max(self.by_seq)] if self.by_seq else None
+        """The newest checkpoint of the root chain."""
+        return self.newest_of("root")
 
 
 def _read_into(result: Checkpoints, path: Path, key: bytes) -> None:
@@ -146,6 +170,7 @@ def _read_into(result: Checkpoints, path: Path, key: bytes) -> None:
                 body = {k: v for k, v in checkpoint.items() if k != "signature"}
                 signature = base64.b64decode(checkpoint["signature"])
                 seq, hash_ = int(checkpoint["seq"]), str(checkpoint["hash"])
+                partition = str(checkpoint.get("partition", "legacy"))
             except (ValueError, KeyError, TypeError, AttributeError):
                 result.problems.append(f"{where} is not a checkpoint")
                 continue
@@ -157,11 +182,14 @@ def _read_into(result: Checkpoints, path: Path, key: bytes) -> None:
             except InvalidSignature:
                 result.problems.append(f"{where} (event #{seq}) does not carry a valid signature")
                 continue
-            known = result.by_seq.get(seq)
+            found = result.by_partition.setdefault(partition, {})
+            known = found.get(seq)
             if known is not None and known["hash"] != hash_:
-                result.problems.append(f"{where}: two signed checkpoints give event #{seq} different hashes")
+                result.problems.append(
+                    f"{where}: two signed checkpoints give {partition} event #{seq} different hashes"
+                )
                 continue
-            result.by_seq[seq] = checkpoint
+            found[seq] = checkpoint
 
 
 def read(key: bytes) -> Checkpoints:

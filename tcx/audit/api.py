@@ -30,6 +30,8 @@ class AuditEventOut(Schema):
     target_owner_id: int | None
     client_address: str
     data: dict[str, Any]
+    partition: str  # the chain the event belongs to (day/organisation/lane, root or legacy)
+    pseq: int | None  # its place in that chain (None in the legacy chain: seq)
     hash: str
 
     @staticmethod
@@ -40,13 +42,15 @@ class AuditEventOut(Schema):
 class VerifyOut(Schema):
     ok: bool
     checked: int
-    broken_seq: int | None
+    broken_partition: str | None  # the partition of the first broken link
+    broken_seq: int | None  # its event number in that partition (seq in the legacy chain)
     reason: str
+    partitions: int  # partitions verified
     legacy: int  # events hashed before the chain was keyed
-    keyed_from: int | None  # the epoch event from which every hash is keyed
+    keyed_from: int | None  # the legacy chain's epoch event, from which its hashes are keyed
     checkpoints: int  # signed checkpoints outside the database that matched
-    anchored_to: int | None  # the newest event a checkpoint vouches for
-    unanchored: int  # events after it
+    anchored_to: int | None  # the root event the newest checkpoint vouches for
+    unanchored: int  # events the root chain does not record yet
     warnings: list[str]
 
 
@@ -68,7 +72,9 @@ def list_events(request: HttpRequest, action: str | None = None, outside_only: b
     )
 
 
-@router.post("/verify", response=VerifyOut, summary="Verify the whole hash chain (platform operator)")
+@router.post(
+    "/verify", response=VerifyOut, summary="Verify every partition of the hash chain (platform operator)"
+)
 def verify_chain(request: HttpRequest) -> Any:
     if not has_capability(request.user, Capability.OPERATE_PLATFORM):
         raise ApiProblem(403, "only the platform operator verifies the audit chain")

@@ -1,7 +1,13 @@
-"""The append-only, hash-chained audit log.
+"""The append-only, hash-chained audit log, partitioned so that writers do not wait for each other.
 
-Each event's hash covers its content and the previous event's hash, so altering or removing
-any row breaks the chain from there on. Database triggers refuse UPDATE and DELETE.
+Events are chained per *partition* (``partition``, ``pseq`` from 1 without gaps): one partition
+per day, organisation and lane (``2026-12-04/org-12/0``; ``platform`` for events with no
+organisation). Each event's keyed hash covers its content and the previous hash of its partition,
+so altering or removing a row breaks that partition's chain from there on. The ``root`` partition
+records the heads of the others (``tcx.audit.services.checkpoint``) and the signed checkpoints
+outside the database vouch for the root. Events written before partitioning form the ``legacy``
+partition, ordered by ``seq``. ``seq`` is a global number in writing order (unique, with gaps).
+Database triggers refuse UPDATE and DELETE of events.
 """
 
 from __future__ import annotations
@@ -50,12 +56,18 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The chain this event belongs to and its place in it (None in the legacy chain: ``seq``).
+    partition = models.CharField(max_length=80)
+    pseq = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-seq"]
         indexes = [
             models.Index(fields=["target_owner", "-seq"]),
             models.Index(fields=["organisation", "-seq"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["partition", "pseq"], name="audit_event_partition_pseq"),
         ]
 
     def __str__(self) -> str:
@@ -67,3 +79,24 @@ class AuditEvent(models.Model):
             return str(AuditAction(self.action).label)
         except ValueError:
             return self.action
+
+
+class AuditPartition(models.Model):
+    """One chain of events: registered with its first event, in the same transaction.
+
+    ``anchored_pseq`` / ``anchored_hash`` are the head the root chain last recorded (written by
+    the checkpoint only, never by writers, so writers never wait on this row)."""
+
+    key = models.CharField(max_length=80, unique=True)
+    day = models.DateField(null=True, blank=True, db_index=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    lane = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    anchored_pseq = models.PositiveBigIntegerField(default=0)
+    anchored_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

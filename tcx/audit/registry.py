@@ -41,6 +41,7 @@ class AuditAction(models.TextChoices):
     AUDIT_VERIFIED = "audit.verified", "verified the audit chain"
     AUDIT_CHAIN_KEYED = "audit.chain_keyed", "began keying the audit chain"
     AUDIT_BACKUP_CREATED = "audit.backup_created", "made a backup of the node"
+    AUDIT_PARTITIONS_ANCHORED = "audit.partitions_anchored", "recorded the heads of the audit partitions"
     # Operational data (records, messages, roadmap ... register theirs here)
     RECORD_CREATED = "record.created", "created a record"
     RECORD_VIEWED = "record.viewed", "read a record"

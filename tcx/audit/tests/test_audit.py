@@ -46,14 +46,19 @@ def _tamper(sql: str, params: list) -> None:
 
 
 def test_chain_verifies(world) -> None:
+    """Each partition is a chain of its own: numbered from 1 without gaps, each event linked to
+    the one before it, the first to the genesis hash. (Before issue 13 this checked one chain
+    over ``seq``; ``seq`` is now only the global writing order.)"""
     _events(world)
     result = services.verify()
     assert result.ok and result.checked == AuditEvent.objects.count()
-    first = AuditEvent.objects.order_by("seq").first()
-    assert first.prev_hash == services.GENESIS
-    chain = list(AuditEvent.objects.order_by("seq"))
-    for earlier, later in itertools.pairwise(chain):
-        assert later.prev_hash == earlier.hash and later.seq == earlier.seq + 1
+    partitions = set(AuditEvent.objects.values_list("partition", flat=True))
+    assert services.ROOT in partitions and len(partitions) >= 3  # root, platform, agency B
+    for partition in partitions:
+        chain = list(AuditEvent.objects.filter(partition=partition).order_by("pseq"))
+        assert chain[0].pseq == 1 and chain[0].prev_hash == services.GENESIS
+        for earlier, later in itertools.pairwise(chain):
+            assert later.prev_hash == earlier.hash and later.pseq == earlier.pseq + 1
 
 
 def test_triggers_refuse_update_and_delete(world) -> None:
@@ -71,8 +76,9 @@ def test_altered_row_is_detected_and_named(world) -> None:
     victim = events[2]
     _tamper("UPDATE audit_auditevent SET data = %s WHERE id = %s", ['{"i": 99}', victim.pk])
     result = services.verify()
-    assert not result.ok and result.broken_seq == victim.seq and "altered" in result.reason
-    with pytest.raises(CommandError, match=f"#{victim.seq}"):
+    assert not result.ok and "altered" in result.reason
+    assert (result.broken_partition, result.broken_seq) == (victim.partition, victim.pseq)
+    with pytest.raises(CommandError, match=f"{victim.partition}#{victim.pseq}"):
         call_command("audit", "verify")
 
 
@@ -80,14 +86,17 @@ def test_deleted_row_is_detected(world) -> None:
     events = _events(world)
     _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
     result = services.verify()
-    assert not result.ok and result.broken_seq == events[1].seq and "missing" in result.reason
+    assert not result.ok and "missing" in result.reason
+    assert (result.broken_partition, result.broken_seq) == (events[1].partition, events[1].pseq)
 
 
 def test_verify_command_reports_ok(world, capsys) -> None:
     _events(world)
     call_command("audit", "verify")
     assert "audit chain OK" in capsys.readouterr().out
-    assert AuditEvent.objects.order_by("-seq").first().action == AuditAction.AUDIT_VERIFIED
+    # the verification is itself audited (the root event written by its checkpoint comes after it)
+    newest = AuditEvent.objects.exclude(partition=services.ROOT).order_by("-seq").first()
+    assert newest.action == AuditAction.AUDIT_VERIFIED
 
 
 def test_unknown_action_is_refused(world) -> None:

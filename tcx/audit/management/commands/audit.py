@@ -12,16 +12,18 @@ from tcx.audit.registry import AuditAction
 
 class Command(BaseCommand):
     help = (
-        "Audit log tools. `tcx audit verify` checks the whole keyed chain against the signed "
-        "checkpoints; `tcx audit checkpoint` writes a checkpoint of the newest event (run it from "
-        "cron); `tcx audit public-key` prints the key that checks the checkpoints' signatures."
+        "Audit log tools. `tcx audit verify` checks every partition of the keyed chain, the root "
+        "chain of their heads and the signed checkpoints; `tcx audit checkpoint` records the heads "
+        "of the partitions in the root chain and signs it (run it from cron); `tcx audit "
+        "public-key` prints the key that checks the checkpoints' signatures."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        sub.add_parser("verify", help="check every link of the chain and name the first broken one")
+        sub.add_parser("verify", help="check every link of every partition and name the first broken one")
         sub.add_parser(
-            "checkpoint", help="write a signed checkpoint of the newest event outside the database"
+            "checkpoint",
+            help="record the partitions' heads in the root chain and sign it outside the database",
         )
         sub.add_parser("public-key", help="print the Ed25519 public key of the checkpoints (base64)")
 
@@ -36,7 +38,8 @@ class Command(BaseCommand):
                 return
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"checkpoint of event #{checkpoint['seq']} written to {anchors.checkpoint_path()}"
+                    f"checkpoint of root event #{checkpoint['seq']} ({checkpoint['partitions']} partitions) "
+                    f"written to {anchors.checkpoint_path()}"
                 )
             )
         else:
@@ -53,25 +56,27 @@ class Command(BaseCommand):
             self.stderr.write(f"warning: {warning}")
         if not result.ok:
             raise CommandError(
-                f"audit chain BROKEN at event #{result.broken_seq}: {result.reason} "
-                f"({result.checked} events before it verified)"
+                f"audit chain BROKEN in partition {result.broken_partition} at event #{result.broken_seq}: "
+                f"{result.reason} ({result.checked} events before it verified)"
             )
         services.record(
             action=AuditAction.AUDIT_VERIFIED,
             data={"checked": result.checked, "legacy": result.legacy, "checkpoints": result.checkpoints},
         )
         services.checkpoint()
-        parts = [f"audit chain OK: {result.checked} events verified"]
+        parts = [f"audit chain OK: {result.checked} events in {result.partitions} partitions verified"]
         if result.legacy:
             parts.append(f"{result.legacy} legacy events hashed before the key (see the warning)")
         if result.keyed_from:
-            parts.append(f"keyed from event #{result.keyed_from}")
+            parts.append(f"the legacy chain keyed from event #{result.keyed_from}")
         if result.anchored_to:
             parts.append(
-                f"{result.checkpoints} signed checkpoints matched, the newest at event #{result.anchored_to}"
+                f"{result.checkpoints} signed checkpoints matched, the newest at root event "
+                f"#{result.anchored_to}"
             )
         if result.unanchored:
             parts.append(
-                f"{result.unanchored} newer events were not anchored yet (a checkpoint now anchors them)"
+                f"{result.unanchored} newer events were not recorded in the root chain yet "
+                "(a checkpoint now records them)"
             )
         self.stdout.write(self.style.SUCCESS("; ".join(parts)))
