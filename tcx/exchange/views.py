@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -79,6 +80,14 @@ def _inbox_rows(exchanges: list[Exchange], zone: Any) -> list[InboxRow]:
     return rows
 
 
+def _without_page(request: HttpRequest) -> str:
+    """The list's filters as a query string (``&``-terminated) for its page links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
@@ -98,9 +107,18 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         audit.record(
             actor=actor, action=AuditAction.EXCHANGE_SEARCHED, request=request, data={"q": filters.q}
         )
-    exchanges = list(selectors.exchange_list(actor=actor, filters=filters, limit=PAGE_SIZE)[:PAGE_SIZE])
+    page = Paginator(selectors.exchange_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     zone = selectors.time_zone_of(actor.organisation)
-    context = {"rows": _inbox_rows(exchanges, zone), "form": form, "box": filters.box, "zone": zone}
+    context = {
+        "rows": _inbox_rows(list(page), zone),
+        "page": page,
+        "query": _without_page(request),
+        "form": form,
+        "box": filters.box,
+        "zone": zone,
+    }
     if request.headers.get("HX-Request"):
         return render(request, "exchange/partials/rows.html", context)
     counts = selectors.waiting_counts(actor=actor)

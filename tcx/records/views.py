@@ -35,6 +35,9 @@ def _operational(request: HttpRequest) -> Any:
     return request.user
 
 
+RECORDS_PER_PAGE = 50
+
+
 @login_required
 def record_list_view(request: HttpRequest) -> HttpResponse:
     actor = _operational(request)
@@ -49,19 +52,30 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
             request=request,
             data={"q": query, "results": [r.pk for r in records]},
         )
+        page = None
     else:
-        records = list(selectors.record_list(actor=actor)[:100])
+        # every record the actor may see, a page at a time (counted and sliced in the database)
+        page = Paginator(selectors.record_list(actor=actor), RECORDS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        records = list(page)
         audit.record(
             actor=actor,
             action=AuditAction.RECORD_SEARCHED,
             request=request,
-            data={"list": True, "results": [r.pk for r in records]},
+            data={"list": True, "results": [r.pk for r in records], "page": page.number},
         )
     template = "records/partials/rows.html" if request.headers.get("HX-Request") else "records/list.html"
     return render(
         request,
         template,
-        {"records": records, "form": form, "query": query, "can_create": actor.role in rules.EDITOR_ROLES},
+        {
+            "records": records,
+            "page": page,
+            "form": form,
+            "query": query,
+            "can_create": actor.role in rules.EDITOR_ROLES,
+        },
     )
 
 
