@@ -23,7 +23,6 @@ from tcx.exchange.models import (
     ForwardRequest,
     ForwardStatus,
     Message,
-    Notification,
     Participant,
     ParticipantRole,
 )
@@ -315,16 +314,6 @@ def forward_waiting_for(*, forward: ForwardRequest) -> list[str]:
         "organisation__name", flat=True
     )
     return sorted(set(names))
-
-
-def unread_notification_count(*, actor: Any) -> int:
-    if not getattr(actor, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(user=actor, read_at__isnull=True).count()
-
-
-def notification_list(*, actor: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=actor).select_related("exchange")
 
 
 def waiting_counts(*, actor: Any) -> dict[str, int]:

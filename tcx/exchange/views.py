@@ -124,7 +124,6 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     counts = selectors.waiting_counts(actor=actor)
     context["counts"] = counts
     context["count_labels"] = {key: selectors.count_label(value) for key, value in counts.items()}
-    context["unread"] = selectors.unread_notification_count(actor=actor)
     return render(request, "exchange/inbox.html", context)
 
 
@@ -371,43 +370,15 @@ def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse
 
 
 @login_required
-def notification_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
-    return render(
-        request,
-        "exchange/notifications.html",
-        {"notifications": list(selectors.notification_list(actor=actor)[:100])},
-    )
-
-
-@login_required
-@require_POST
-def notifications_read_view(request: HttpRequest) -> HttpResponse:
-    actor = _operational(request)
-    services.notifications_mark_read(actor=actor)
-    return redirect("exchange:notifications")
-
-
-@login_required
-def badge_view(request: HttpRequest) -> HttpResponse:
-    """The notification badge (an HTMX partial polled by the exchange pages)."""
-    actor = _operational(request)
-    return render(
-        request, "exchange/partials/badge.html", {"unread": selectors.unread_notification_count(actor=actor)}
-    )
-
-
-@login_required
 def nav_badge_view(request: HttpRequest) -> HttpResponse:
     """The Exchange entry's badge in the navigation of every page (HTMX, after the page loads):
-    unread notifications and overdue requests to the agency."""
+    overdue requests to the agency (unread notifications have the platform's own badge)."""
     actor = _operational(request)
     overdue = selectors.waiting_counts(actor=actor)["overdue"]
     return render(
         request,
         "exchange/partials/nav_badge.html",
         {
-            "unread": selectors.unread_notification_count(actor=actor),
             "overdue": overdue,
             "overdue_label": selectors.count_label(overdue),
         },

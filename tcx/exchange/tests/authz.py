@@ -157,15 +157,6 @@ CASES = [
         default=302,
         expect=SENDER_ONLY,
     ),
-    Case("exchange:notifications", expect=NON_OPERATIONAL),
-    Case(
-        "exchange:notifications_read",
-        method="POST",
-        effect=NOTHING_CHANGES,
-        default=302,
-        expect=NON_OPERATIONAL,
-    ),
-    Case("exchange:badge", expect=NON_OPERATIONAL),
     Case("exchange:nav_badge", setup=_setup, expect=NON_OPERATIONAL),
     Case("exchange:measures", expect=SUPERVISORS),
     Case("api:list_exchanges", setup=_setup),
@@ -262,5 +253,4 @@ CASES = [
         default=404,
         expect={"anonymous": 401, "a_supervisor": 200, "b_supervisor": 200},
     ),
-    Case("api:list_notifications"),
 ]
