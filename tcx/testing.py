@@ -89,6 +89,13 @@ def build_world() -> World:
     return World(agency_a, agency_b, agency_c, partner, secretariat, users)
 
 
+def enrol_everyone(world: World) -> None:
+    """Give every persona its MFA device now, so that signing in later writes no row TCX keeps."""
+    for user in world.users.values():
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
 def sign_in(client: Client, user: User | None) -> Client:
     """Sign a persona in as the browser would end up: password checked and MFA verified."""
     if user is None:
@@ -113,32 +120,59 @@ VOLATILE_FIELDS = {
 }
 
 
-def state_digest() -> str:
-    """A digest of every row TCX keeps, except the audit log (which records refusals too, and
-    registers the partition a refusal's event opens)."""
-    digest = hashlib.sha256()
+def _tracked_models() -> list[Any]:
+    # the audit log records refusals too, and registers the partition a refusal's event opens
     audit_log = {"audit.AuditEvent", "audit.AuditPartition"}
     models = [
         m for m in apps.get_models() if m.__module__.startswith("tcx.") and m._meta.label not in audit_log
     ]
     models.append(TOTPDevice)
-    for model in sorted(models, key=lambda m: m._meta.label):
+    return sorted(models, key=lambda m: m._meta.label)
+
+
+def state_digests() -> dict[str, str]:
+    """A digest of the rows of each model TCX keeps (by label), except the audit log (which
+    records refusals too); many-to-many tables count as their owning model's rows."""
+    digests: dict[str, str] = {}
+    for model in _tracked_models():
+        digest = hashlib.sha256()
         rows = [
             {k: v for k, v in row.items() if k not in VOLATILE_FIELDS}
             for row in model._default_manager.order_by("pk").values()
         ]
-        digest.update(model._meta.label.encode())
         digest.update(json.dumps(rows, default=str, sort_keys=True).encode())
-    for model in models:
         for field in model._meta.many_to_many:
             through = getattr(model, field.name).through
             digest.update(json.dumps(list(through.objects.order_by("pk").values()), default=str).encode())
-    return digest.hexdigest()
+        digests[model._meta.label] = digest.hexdigest()
+    return digests
+
+
+def state_digest() -> str:
+    """One digest of every row TCX keeps, except the audit log."""
+    return hashlib.sha256(json.dumps(state_digests(), sort_keys=True).encode()).hexdigest()
+
+
+def changed_models(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {label for label in after if before.get(label) != after[label]}
+
+
+# ``Case.effect`` of an allowed write that is expected to change nothing (a form sent back
+# with its errors, a sign-out): the matrix checks that nothing changed.
+NOTHING_CHANGES: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass
 class Case:
-    """One route of the authorization matrix: how to call it and what each persona gets."""
+    """One route of the authorization matrix: how to call it and what each persona gets.
+
+    A persona is *refused* when its status is 4xx, when it is anonymous, or when it is named in
+    ``refused`` (a refusal by redirect or by a page that answers 200): whatever the status, a
+    refused call must leave every row as it was and its response must not show any of
+    ``reveals(world)`` (texts only someone who may see the object sees). Every other persona is
+    *allowed*: an allowed write must change the rows of each model in ``effect`` (model labels,
+    e.g. ``"exchange.Message"``), or nothing at all when ``effect`` is ``NOTHING_CHANGES``. A
+    write with an allowed persona and no ``effect`` fails the matrix."""
 
     route: str
     method: str = "GET"
@@ -146,9 +180,12 @@ class Case:
     body: Callable[[World], dict[str, Any]] | None = None
     expect: dict[str, int] = dataclasses.field(default_factory=dict)
     default: int = 200
-    # Writes: refused calls must leave every row as it was.
+    # A GET that may write (compared with the state before it like any other write).
     writes: bool = False
     setup: Callable[[World], None] | None = None
+    effect: tuple[str, ...] | str | None = None
+    refused: frozenset[str] | tuple[str, ...] = ()
+    reveals: Callable[[World], list[str]] | None = None
 
     def status_for(self, persona: str) -> int:
         if persona in self.expect:
@@ -157,18 +194,47 @@ class Case:
             return 401 if self.route.startswith("api:") else 302
         return self.default
 
+    @property
+    def may_write(self) -> bool:
+        return self.writes or self.method != "GET"
 
-def run_case(case: Case, persona: str, world: World) -> None:
+    def is_refused(self, persona: str) -> bool:
+        return persona == "anonymous" or persona in self.refused or self.status_for(persona) >= 400
+
+    @property
+    def effects(self) -> tuple[str, ...] | None:
+        return (self.effect,) if isinstance(self.effect, str) else self.effect
+
+
+def prepare_case(case: Case, world: World) -> tuple[str, dict[str, Any] | None, list[str]]:
+    """Build what the case needs (its setup, then its URL and body): once per case."""
     from django.urls import reverse
 
     if case.setup:
         case.setup(world)
-    client = sign_in(Client(), world.user(persona))
     url = reverse(case.route, kwargs=case.kwargs(world) if case.kwargs else None)
     body = case.body(world) if case.body else None
+    reveals = case.reveals(world) if case.reveals else []
+    return url, body, reveals
+
+
+def run_case(
+    case: Case,
+    persona: str,
+    world: World,
+    prepared: tuple[str, dict[str, Any] | None, list[str]] | None = None,
+    before: dict[str, str] | None = None,
+) -> None:
+    """Call the route as ``persona`` and check the outcome (see ``Case``). The caller rolls back
+    what the call wrote before the next persona's call, so it may pass the state ``before`` it,
+    read once for every persona (the personas must have their MFA devices already)."""
+    url, body, reveals = prepared or prepare_case(case, world)
+    if case.body and prepared is not None:
+        body = case.body(world)  # uploads are read once: a fresh body per call
+    client = sign_in(Client(), world.user(persona))
     # Only a call that may write is compared with the state before it (a digest reads every table).
-    may_write = case.writes or case.method != "GET"
-    before = state_digest() if may_write else ""
+    if before is None:
+        before = state_digests() if case.may_write else {}
     method = getattr(client, case.method.lower())
     if case.method == "GET":
         response = client.get(url, data=body or {})
@@ -178,13 +244,32 @@ def run_case(case: Case, persona: str, world: World) -> None:
         )
     else:
         response = method(url, data=body or {})
+    where = f"{case.method} {url} as {persona}"
     expected = case.status_for(persona)
     assert response.status_code == expected, (
-        f"{case.method} {url} as {persona}: expected {expected}, got {response.status_code}: "
-        f"{response.content[:300]!r}"
+        f"{where}: expected {expected}, got {response.status_code}: {response.content[:300]!r}"
     )
-    refused = response.status_code >= 400 or persona == "anonymous"
-    if refused and may_write:
-        assert state_digest() == before, f"{case.method} {url} as {persona} was refused but changed data"
     if case.route.startswith("api:") and response.status_code >= 400:
-        assert response["Content-Type"] == "application/problem+json"
+        assert response["Content-Type"] == "application/problem+json", where
+    refused = case.is_refused(persona)
+    if refused:
+        shown = response.content.decode(errors="replace") + response.get("Location", "")
+        for text in reveals:
+            assert text not in shown, f"{where} was refused but its response shows {text!r}"
+    if not case.may_write:
+        return
+    changed = changed_models(before, state_digests())
+    if refused:
+        assert not changed, f"{where} was refused but changed {sorted(changed)}"
+        return
+    effects = case.effects
+    assert effects is not None, (
+        f"{where} is an allowed write that declares no effect (changed {sorted(changed)}): "
+        "set Case.effect to the models it changes, or NOTHING_CHANGES"
+    )
+    if not effects:
+        assert not changed, f"{where} should change nothing but changed {sorted(changed)}"
+    missing = set(effects) - changed
+    assert not missing, (
+        f"{where} was allowed but did not change {sorted(missing)} (changed {sorted(changed)})"
+    )

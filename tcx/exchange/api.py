@@ -180,14 +180,6 @@ class MeasureOut(Schema):
     share_within_5_days: float | None
 
 
-class NotificationOut(Schema):
-    id: int
-    exchange: int
-    text: str
-    created_at: dt.datetime
-    read: bool
-
-
 def _uploads(items: list[AttachmentIn]) -> list[services.Upload]:
     uploads = []
     for n, item in enumerate(items):
@@ -500,17 +492,3 @@ def service_measures(request: HttpRequest) -> Any:
         "answered_within_5_days": measure.within_5_days,
         "share_within_5_days": measure.share_5_days,
     }
-
-
-@router.get("/notifications", response=list[NotificationOut], summary="Your notifications")
-def list_notifications(request: HttpRequest) -> Any:
-    return [
-        {
-            "id": n.pk,
-            "exchange": n.exchange_id,
-            "text": n.text,
-            "created_at": n.created_at,
-            "read": n.read_at is not None,
-        }
-        for n in selectors.notification_list(actor=request.user)[:200]
-    ]

@@ -16,7 +16,4 @@ def exchange_panel(actor: Any) -> dict[str, Any] | None:
     items = [f"{label['open']} request(s) waiting for your agency; {label['assigned']} assigned to you."]
     if counts["overdue"]:
         items.append(f"{label['overdue']} overdue.")
-    unread = selectors.unread_notification_count(actor=actor)
-    if unread:
-        items.append(f"{unread} unread notification(s).")
     return {"title": "Requests waiting for you", "items": items, "link": ("/exchange/", "Open the inbox")}

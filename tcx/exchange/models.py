@@ -256,24 +256,3 @@ class ForwardConsent(models.Model):
 
     def __str__(self) -> str:
         return f"consent {self.forward_id}/{self.message_id} by {self.organisation_id} ({self.status})"
-
-
-class Notification(models.Model):
-    """An in-app notification; ``key`` makes reminders and escalations idempotent."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="notifications")
-    key = models.CharField(max_length=60)
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "exchange", "key"], name="exchange_notification_once")
-        ]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from tcx.exchange.models import Priority
 from tcx.notifications import services as notifications
-from tcx.notifications.registry import register_kind
+from tcx.notifications.registry import register_deadline_check, register_kind
 from tcx.policy.capabilities import Capability
 
 REQUEST = "exchange.request"
@@ -29,6 +29,15 @@ register_kind(FORWARD_REQUEST, gettext_lazy("A request to forward your agency's 
 register_kind(ASSIGNED, gettext_lazy("An exchange assigned to you"))
 register_kind(DEADLINE_NEAR, gettext_lazy("A request's deadline is near"), urgent_by_default=True)
 register_kind(DEADLINE_PASSED, gettext_lazy("A request is past its deadline"), urgent_by_default=True)
+
+
+def _remind() -> dict[str, int]:
+    from tcx.exchange import services  # services import this module
+
+    return services.exchange_remind()
+
+
+register_deadline_check("exchange", _remind)
 
 
 def _thread_url(exchange: Any) -> str:
@@ -113,16 +122,19 @@ def assigned(*, actor: Any, exchange: Any, assignee: Any) -> None:
     )
 
 
-def deadline(*, users: list[Any], exchange: Any, overdue: bool, due: str) -> None:
-    """Reminders and escalations (``exchange_remind`` decides who, once)."""
+def deadline(*, users: list[Any], exchange: Any, overdue: bool, due: str) -> list[Any]:
+    """Reminders and escalations (``exchange_remind`` decides who): each person is told once of
+    each (near, passed) per exchange; returns the people told now."""
     if overdue:
         title = _("Overdue: %(reference)s was due %(due)s UTC")
     else:
         title = _("Due soon: %(reference)s is due %(due)s UTC")
-    notifications.notify(
+    made = notifications.notify(
         recipients=users,
         kind=DEADLINE_PASSED if overdue else DEADLINE_NEAR,
         target=exchange,
         title=title % {"reference": exchange.reference, "due": due},
         url=_thread_url(exchange),
+        once=True,
     )
+    return [n.recipient for n in made]

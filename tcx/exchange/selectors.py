@@ -23,7 +23,6 @@ from tcx.exchange.models import (
     ForwardRequest,
     ForwardStatus,
     Message,
-    Notification,
     Participant,
     ParticipantRole,
 )
@@ -132,8 +131,6 @@ COUNT_LIMIT = 1000
 # A text search with at most this many matching exchanges filters the inbox by their ids; one
 # with more walks the inbox in order and tests each row (the first 100 come quickly then).
 SEARCH_ID_LIMIT = 2000
-# "All" (inbox and outbox together) lists the newest this many.
-ALL_BOX_LIMIT = 1000
 REFERENCE_RE = re.compile(r"^[A-Za-z]{2}-\d{4}-\d*$")
 
 
@@ -173,31 +170,21 @@ def _reference_prefix(prefix: str) -> Q:
     return q
 
 
-def exchange_list(
-    *, actor: Any, filters: ExchangeFilters | None = None, limit: int = ALL_BOX_LIMIT
-) -> QuerySet[Exchange]:
-    """The exchanges the actor may see: received (inbox), sent (outbox) or both, filtered.
+def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> QuerySet[Exchange]:
+    """The exchanges the actor may see: received (inbox), sent (outbox) or both ("all"), filtered,
+    newest first, as one queryset with no cap (the caller paginates: every exchange is reachable).
 
     The inbox is read from the agency's participant rows, newest first, through the index
-    (organisation, -updated_at), the outbox through (owner, -updated_at); "all" merges the
-    newest ``limit`` (at most ``ALL_BOX_LIMIT``) of each. The policy decides what is visible."""
-    f = filters or ExchangeFilters()
-    if f.box not in ("inbox", "outbox"):
-        limit = min(limit, ALL_BOX_LIMIT)
-        recent: list[tuple[dt.datetime, int]] = []
-        for box in ("inbox", "outbox"):
-            half = _box(actor, dataclasses.replace(f, box=box))
-            recent += half.values_list("updated_at", "pk")[:limit]
-        ids = [pk for _, pk in sorted(set(recent), reverse=True)[:limit]]
-        queryset = rules.visible(Exchange.objects.filter(pk__in=ids), actor, per_row=True)
-        return queryset.select_related("owner__country").order_by("-updated_at", "-pk")
-    return _box(actor, f)
+    (organisation, -updated_at), the outbox through (owner, -updated_at); "all" is the exchanges
+    the agency sent or takes part in. The policy decides what is visible."""
+    return _box(actor, filters or ExchangeFilters())
 
 
 def _box(actor: Any, f: ExchangeFilters) -> QuerySet[Exchange]:
     org = actor.organisation_id if rules.sees_operational_data(actor) else 0
     queryset = rules.visible(Exchange.objects.all(), actor, per_row=True)
     mine = Participant.objects.filter(exchange=OuterRef("pk"), organisation_id=org)
+    order: tuple[str, ...] = ("-updated_at", "-pk")
     if f.box == "inbox":
         # The agency's own participant row (one per exchange: no duplicates), with every
         # condition on it in one filter() so that they all apply to that same row.
@@ -208,14 +195,24 @@ def _box(actor: Any, f: ExchangeFilters) -> QuerySet[Exchange]:
             own["participants__status__in"] = OPEN_STATUSES
             own["participants__deadline_at__lt"] = timezone.now()
         queryset = queryset.filter(**own)
-        order: tuple[str, ...] = ("-participants__updated_at", "-participants__exchange_id")
-    else:
+        order = ("-participants__updated_at", "-participants__exchange_id")
+    elif f.box == "outbox":
         queryset = queryset.filter(owner_id=org)
         if f.status:
             queryset = queryset.filter(status=f.status)
         if f.overdue:
             queryset = queryset.filter(overdue_q())
-        order = ("-updated_at", "-pk")
+    else:
+        # sent by the agency (conditions on the exchange) or received (on its participant row)
+        sent = Q(owner_id=org)
+        received = mine
+        if f.status:
+            sent &= Q(status=f.status)
+            received = received.filter(status=f.status)
+        if f.overdue:
+            sent &= overdue_q()
+            received = received.filter(status__in=OPEN_STATUSES, deadline_at__lt=timezone.now())
+        queryset = queryset.filter(sent | Exists(received))
     if f.priority:
         queryset = queryset.filter(priority=f.priority)
     if f.crime_area:
@@ -317,16 +314,6 @@ def forward_waiting_for(*, forward: ForwardRequest) -> list[str]:
         "organisation__name", flat=True
     )
     return sorted(set(names))
-
-
-def unread_notification_count(*, actor: Any) -> int:
-    if not getattr(actor, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(user=actor, read_at__isnull=True).count()
-
-
-def notification_list(*, actor: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=actor).select_related("exchange")
 
 
 def waiting_counts(*, actor: Any) -> dict[str, int]:

@@ -15,9 +15,6 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", views.attachment_view, name="attachment"),
     path("forwards/", views.forward_list_view, name="forwards"),
     path("forwards/<int:forward_id>/decision/", views.forward_decision_view, name="forward_decision"),
-    path("notifications/", views.notification_list_view, name="notifications"),
-    path("notifications/read/", views.notifications_read_view, name="notifications_read"),
-    path("badge/", views.badge_view, name="badge"),
     path("badge/nav/", views.nav_badge_view, name="nav_badge"),
     path("measures/", views.measures_view, name="measures"),
 ]

@@ -8,6 +8,7 @@ import dataclasses
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -65,6 +66,14 @@ def _inbox_rows(exchanges: list[Exchange], zone: Any) -> list[InboxRow]:
     return rows
 
 
+def _without_page(request: HttpRequest) -> str:
+    """The list's filters as a query string (``&``-terminated) for its page links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
 @page(capability=Capability.SEE_OPERATIONAL)
 def inbox_view(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
@@ -84,15 +93,23 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         audit.record(
             actor=actor, action=AuditAction.EXCHANGE_SEARCHED, request=request, data={"q": filters.q}
         )
-    exchanges = list(selectors.exchange_list(actor=actor, filters=filters, limit=PAGE_SIZE)[:PAGE_SIZE])
+    page = Paginator(selectors.exchange_list(actor=actor, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     zone = selectors.time_zone_of(actor.organisation)
-    context = {"rows": _inbox_rows(exchanges, zone), "form": form, "box": filters.box, "zone": zone}
+    context = {
+        "rows": _inbox_rows(list(page), zone),
+        "page": page,
+        "query": _without_page(request),
+        "form": form,
+        "box": filters.box,
+        "zone": zone,
+    }
     if request.headers.get("HX-Request"):
         return render(request, "exchange/partials/rows.html", context)
     counts = selectors.waiting_counts(actor=actor)
     context["counts"] = counts
     context["count_labels"] = {key: selectors.count_label(value) for key, value in counts.items()}
-    context["unread"] = selectors.unread_notification_count(actor=actor)
     return render(request, "exchange/inbox.html", context)
 
 
@@ -326,43 +343,15 @@ def forward_decision_view(request: HttpRequest, forward_id: int) -> HttpResponse
 
 
 @page(capability=Capability.SEE_OPERATIONAL)
-def notification_list_view(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    return render(
-        request,
-        "exchange/notifications.html",
-        {"notifications": list(selectors.notification_list(actor=actor)[:100])},
-    )
-
-
-@require_POST
-@page(capability=Capability.SEE_OPERATIONAL)
-def notifications_read_view(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    services.notifications_mark_read(actor=actor)
-    return redirect("exchange:notifications")
-
-
-@page(capability=Capability.SEE_OPERATIONAL)
-def badge_view(request: HttpRequest) -> HttpResponse:
-    """The notification badge (an HTMX partial polled by the exchange pages)."""
-    actor = actor_of(request)
-    return render(
-        request, "exchange/partials/badge.html", {"unread": selectors.unread_notification_count(actor=actor)}
-    )
-
-
-@page(capability=Capability.SEE_OPERATIONAL)
 def nav_badge_view(request: HttpRequest) -> HttpResponse:
     """The Exchange entry's badge in the navigation of every page (HTMX, after the page loads):
-    unread notifications and overdue requests to the agency."""
+    overdue requests to the agency (unread notifications have the platform's own badge)."""
     actor = actor_of(request)
     overdue = selectors.waiting_counts(actor=actor)["overdue"]
     return render(
         request,
         "exchange/partials/nav_badge.html",
         {
-            "unread": selectors.unread_notification_count(actor=actor),
             "overdue": overdue,
             "overdue_label": selectors.count_label(overdue),
         },

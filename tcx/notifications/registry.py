@@ -9,9 +9,12 @@ once even to people who take the rest as a daily digest).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 _KINDS: dict[str, Kind] = {}
+# periodic checks that notify (deadlines near or passed): name -> a callable returning counts
+_CHECKS: dict[str, Callable[[], dict[str, int]]] = {}
 
 
 class UnknownKind(LookupError):
@@ -67,3 +70,13 @@ def label_of(code: str) -> Any:
     """The kind's label, or its code if the app that registered it is gone (old rows stay readable)."""
     kind = _KINDS.get(code)
     return kind.label if kind else code
+
+
+def register_deadline_check(name: str, check: Callable[[], dict[str, int]]) -> None:
+    """Register an app's deadline check (``tcx notifications deadlines`` runs every one). A check
+    is idempotent: it tells each person once however often it runs, and returns what it did."""
+    _CHECKS[name] = check
+
+
+def deadline_checks() -> dict[str, Callable[[], dict[str, int]]]:
+    return dict(sorted(_CHECKS.items()))

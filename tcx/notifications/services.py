@@ -126,6 +126,7 @@ def notify(
     url: str = "",
     urgent: bool | None = None,
     actor: Any = None,
+    once: bool = False,
 ) -> list[Notification]:
     """Tell ``recipients`` (users, and/or ``Recipients`` selections of an organisation's people)
     that something of ``kind`` happened to ``target``; return the notifications created.
@@ -134,8 +135,10 @@ def notify(
     e-mailed (e-mails at once go out after the commit). The same kind and target is not repeated to
     the same person within ``TCX_NOTIFICATION_DEDUP_SECONDS`` (default 10 minutes; best effort:
     two concurrent transactions may both notify). ``actor`` (the person who did it) is never told.
-    ``urgent`` None takes the kind's default; a body longer than 2,000 characters is cut (free
-    text the caller's user wrote must not make the caller's action fail). See the module
+    ``once``: never again to a person already told of this kind and target (a deadline reminder is
+    sent once, however often the check runs). ``urgent`` None takes the kind's default; a body
+    longer than 2,000 characters is cut (free text the caller's user wrote must not make the
+    caller's action fail). See the module
     docstring: the caller decides what each recipient may be told.
     """
     spec = registry.get_kind(kind)
@@ -154,15 +157,15 @@ def notify(
             window = dt.timedelta(
                 seconds=getattr(settings, "TCX_NOTIFICATION_DEDUP_SECONDS", DEFAULT_DEDUP_WINDOW.seconds)
             )
-            recent = set(
-                Notification.objects.filter(
-                    recipient_id__in=[u.pk for u in people],
-                    kind=kind,
-                    target_type=target_type,
-                    target_id=str(target_id),
-                    created_at__gte=now - window,
-                ).values_list("recipient_id", flat=True)
+            earlier = Notification.objects.filter(
+                recipient_id__in=[u.pk for u in people],
+                kind=kind,
+                target_type=target_type,
+                target_id=str(target_id),
             )
+            if not once:
+                earlier = earlier.filter(created_at__gte=now - window)
+            recent = set(earlier.values_list("recipient_id", flat=True))
             people = [u for u in people if u.pk not in recent]
         preferences = _preferences([u.pk for u in people])
         created = Notification.objects.bulk_create(

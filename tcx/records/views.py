@@ -27,6 +27,8 @@ from tcx.records.forms import (
 )
 from tcx.records.models import LinkSchema
 
+RECORDS_PER_PAGE = 50
+
 
 @page(capability=Capability.SEE_OPERATIONAL, audit_read=AuditAction.RECORD_SEARCHED)
 def record_list_view(request: HttpRequest) -> HttpResponse:
@@ -37,15 +39,21 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
         results = selectors.record_search(actor=actor, text=query)
         records = [r for r, _ in results]
         read(request, data={"q": query, "results": [r.pk for r in records]})
+        page = None
     else:
-        records = list(selectors.record_list(actor=actor)[:100])
-        read(request, data={"list": True, "results": [r.pk for r in records]})
+        # every record the actor may see, a page at a time (counted and sliced in the database)
+        page = Paginator(selectors.record_list(actor=actor), RECORDS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        records = list(page)
+        read(request, data={"list": True, "results": [r.pk for r in records], "page": page.number})
     template = "records/partials/rows.html" if request.headers.get("HX-Request") else "records/list.html"
     return render(
         request,
         template,
         {
             "records": records,
+            "page": page,
             "form": form,
             "query": query,
             "can_create": has_capability(actor, Capability.EDIT_OPERATIONAL),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tcx.testing import PERSONAS, Case, World
+from tcx.testing import NOTHING_CHANGES, PERSONAS, Case, World
 
 ADMIN_ONLY_PAGE = {p: 404 for p in PERSONAS if p not in ("anonymous", "a_admin")}
 ADMIN_ONLY_API = {p: 403 for p in PERSONAS if p not in ("anonymous", "a_admin")}
@@ -38,16 +38,24 @@ CASES = [
     # Pages
     Case("accounts:login", expect={"anonymous": 200}, default=302),
     Case("accounts:mfa", default=302),
-    Case("accounts:logout", method="POST", default=302, expect={"anonymous": 302}),
+    # signing out ends the session (not a row TCX keeps)
+    Case("accounts:logout", method="POST", default=302, expect={"anonymous": 302}, effect=NOTHING_CHANGES),
     Case("accounts:users", expect=ADMIN_ONLY_PAGE),
     Case("accounts:user_create", expect=ADMIN_ONLY_PAGE),
     # The admin sees the new person's one-time MFA enrolment code (200), not a redirect.
-    Case("accounts:user_create", method="POST", body=_new_user, expect={**ADMIN_ONLY_PAGE, "a_admin": 200}),
+    Case(
+        "accounts:user_create",
+        method="POST",
+        body=_new_user,
+        expect={**ADMIN_ONLY_PAGE, "a_admin": 200},
+        effect=("accounts.User", "accounts.MfaEnrolmentCode"),
+    ),
     Case(
         "accounts:user_enrolment_code",
         method="POST",
         kwargs=_officer,
         expect={**ADMIN_ONLY_PAGE, "a_admin": 200},
+        effect="accounts.MfaEnrolmentCode",
     ),
     Case("accounts:user_enrolment_code", method="POST", kwargs=_other_agency_user, default=404),
     Case("accounts:user_edit", kwargs=_officer, expect=ADMIN_ONLY_PAGE),
@@ -58,9 +66,14 @@ CASES = [
         kwargs=_officer,
         body=lambda w: {"role": "supervisor", "first_name": "X", "is_active": "on"},
         expect={**ADMIN_ONLY_PAGE, "a_admin": 302},
+        effect="accounts.User",
     ),
     Case(
-        "accounts:user_mfa_reset", method="POST", kwargs=_officer, expect={**ADMIN_ONLY_PAGE, "a_admin": 302}
+        "accounts:user_mfa_reset",
+        method="POST",
+        kwargs=_officer,
+        expect={**ADMIN_ONLY_PAGE, "a_admin": 302},
+        effect="otp_totp.TOTPDevice",
     ),
     Case("accounts:user_mfa_reset", method="POST", kwargs=_other_agency_user, default=404),
     Case("accounts:tokens"),
@@ -68,6 +81,7 @@ CASES = [
         "accounts:tokens",
         method="POST",
         body=lambda w: {"name": "ci", "scope": "read", "expires_in_days": 30},
+        effect="accounts.ApiToken",
     ),
     Case(
         "accounts:token_revoke",
@@ -75,11 +89,18 @@ CASES = [
         kwargs=_token_kwargs,
         default=404,
         expect={"a_officer": 302, "a_admin": 302},
+        effect="accounts.ApiToken",
     ),
     # API
     Case("api:me"),
     Case("api:list_users", expect=ADMIN_ONLY_API),
-    Case("api:create_user", method="POST", body=_new_user, expect={**ADMIN_ONLY_API, "a_admin": 201}),
+    Case(
+        "api:create_user",
+        method="POST",
+        body=_new_user,
+        expect={**ADMIN_ONLY_API, "a_admin": 201},
+        effect="accounts.User",
+    ),
     Case("api:get_user", kwargs=_officer, expect=ADMIN_ONLY_API),
     Case("api:get_user", kwargs=_other_agency_user, expect={**ADMIN_ONLY_API, "a_admin": 404}),
     Case(
@@ -88,6 +109,7 @@ CASES = [
         kwargs=_officer,
         body=lambda w: {"job_title": "Liaison officer"},
         expect=ADMIN_ONLY_API,
+        effect="accounts.User",
     ),
     Case(
         "api:update_user",
@@ -96,9 +118,19 @@ CASES = [
         body=lambda w: {"job_title": "x"},
         expect={**ADMIN_ONLY_API, "a_admin": 404},
     ),
-    Case("api:reset_user_mfa", method="POST", kwargs=_officer, expect={**ADMIN_ONLY_API, "a_admin": 204}),
     Case(
-        "api:issue_enrolment_code", method="POST", kwargs=_officer, expect={**ADMIN_ONLY_API, "a_admin": 201}
+        "api:reset_user_mfa",
+        method="POST",
+        kwargs=_officer,
+        expect={**ADMIN_ONLY_API, "a_admin": 204},
+        effect="otp_totp.TOTPDevice",
+    ),
+    Case(
+        "api:issue_enrolment_code",
+        method="POST",
+        kwargs=_officer,
+        expect={**ADMIN_ONLY_API, "a_admin": 201},
+        effect="accounts.MfaEnrolmentCode",
     ),
     Case(
         "api:issue_enrolment_code",
@@ -107,12 +139,19 @@ CASES = [
         expect={**ADMIN_ONLY_API, "a_admin": 404},
     ),
     Case("api:list_tokens"),
-    Case("api:create_token", method="POST", body=lambda w: {"name": "ci"}, default=201),
+    Case(
+        "api:create_token",
+        method="POST",
+        body=lambda w: {"name": "ci"},
+        default=201,
+        effect="accounts.ApiToken",
+    ),
     Case(
         "api:revoke_token",
         method="DELETE",
         kwargs=_token_kwargs,
         default=404,
         expect={"a_officer": 200, "a_admin": 200},
+        effect="accounts.ApiToken",
     ),
 ]

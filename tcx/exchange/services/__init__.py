@@ -16,7 +16,6 @@ from tcx.exchange.services.handling import (
     exchange_mark_read,
     exchange_remind,
     forward_decide,
-    notifications_mark_read,
 )
 from tcx.exchange.services.sending import exchange_send, message_reply
 
@@ -34,5 +33,4 @@ __all__ = [
     "forward_decide",
     "message_reply",
     "next_reference",
-    "notifications_mark_read",
 ]

@@ -15,7 +15,6 @@ from tcx.exchange.models import (
     STATUS_ORDER,
     Exchange,
     ExchangeStatus,
-    Notification,
     Participant,
     ReferenceSequence,
     Routing,
@@ -118,18 +117,6 @@ def _advance(exchange: Exchange, status: str, **fields: Any) -> None:
         exchange, {**({"status": status} if forward else {}), "updated_at": timezone.now(), **fields}
     )
     Participant.objects.filter(exchange=exchange).update(**_participant_copy(exchange))
-
-
-def _notify(users: list[Any], exchange: Exchange, key: str, text: str) -> list[Any]:
-    """Create the notification once per user and key; return the users newly notified."""
-    fresh = []
-    for user in users:
-        _, created = Notification.objects.get_or_create(
-            user=user, exchange=exchange, key=key, defaults={"text": text[:300]}
-        )
-        if created:
-            fresh.append(user)
-    return fresh
 
 
 def _contact_points(agencies: list[Any]) -> dict[int, Any]:

@@ -23,7 +23,6 @@ from tcx.exchange.models import (
     ForwardRequest,
     ForwardStatus,
     Message,
-    Notification,
     Participant,
     ParticipantRole,
     ReadReceipt,
@@ -32,7 +31,6 @@ from tcx.exchange.services._base import (
     DEFAULT_DEADLINES,
     ExchangeError,
     _advance,
-    _notify,
     _participant,
     _participant_copy,
     _route,
@@ -145,12 +143,6 @@ def exchange_assign(
         data={"assignee": assignee.pk if assignee else None},
     )
     if assignee is not None and assignee.pk != actor.pk:
-        Notification.objects.get_or_create(
-            user=assignee,
-            exchange=exchange,
-            key=f"assigned-{timezone.now():%Y%m%d%H%M%S%f}",
-            defaults={"text": f"{exchange.reference} was assigned to you: {exchange.subject}"[:300]},
-        )
         exchange_notifications.assigned(actor=actor, exchange=exchange, assignee=assignee)
     return participant
 
@@ -272,16 +264,6 @@ def exchange_forward(
         forward.save(update_fields=["decided_by"])
     _apply_forward(forward)
     waiting = sorted({c.organisation_id for c in consents if c.status == ForwardStatus.PENDING})
-    for organisation_id_ in waiting:
-        _notify(
-            list(
-                selectors.colleagues(organisation_id=organisation_id_, capability=Capability.EDIT_OPERATIONAL)
-            ),
-            exchange,
-            f"forward-{forward.pk}",
-            _("%(reference)s: %(org)s asks to forward your part of the thread to %(to)s")
-            % {"reference": exchange.reference, "org": actor.organisation.name, "to": target.name},
-        )
     if waiting:
         exchange_notifications.forward_requested(actor=actor, forward=forward, organisation_ids=waiting)
     audit.record(
@@ -347,11 +329,6 @@ def forward_decide(
     return forward
 
 
-@transaction.atomic
-def notifications_mark_read(*, actor: Any) -> int:
-    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
-
-
 def exchange_remind(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Remind the handlers of open requests whose deadline is near, and escalate overdue ones to
     the recipient agency's supervisors. Idempotent: each reminder and escalation is sent once.
@@ -379,10 +356,6 @@ def exchange_remind(*, now: dt.datetime | None = None) -> dict[str, int]:
                             organisation_id=participant.organisation_id, capability=Capability.SUPERVISE
                         )
                     )
-                    key, text = (
-                        "escalated",
-                        f"Overdue: {exchange.reference} ({exchange.subject}) was due {due} UTC",
-                    )
                 else:
                     users = (
                         [participant.assigned_to]
@@ -394,16 +367,13 @@ def exchange_remind(*, now: dt.datetime | None = None) -> dict[str, int]:
                             )
                         )
                     )
-                    key, text = (
-                        "reminded",
-                        f"Due soon: {exchange.reference} ({exchange.subject}) is due {due} UTC",
-                    )
-                fresh = _notify(users, exchange, key, text)
+                # in-app and by e-mail per each person's preference (deadlines are urgent), once
+                fresh = exchange_notifications.deadline(
+                    users=users, exchange=exchange, overdue=overdue, due=due
+                )
                 if not fresh:
                     continue
                 counts["escalations" if overdue else "reminders"] += 1
-                # in-app and by e-mail per each person's preference (deadlines are urgent)
-                exchange_notifications.deadline(users=fresh, exchange=exchange, overdue=overdue, due=due)
                 audit.record(
                     actor=None,
                     action=AuditAction.EXCHANGE_ESCALATED if overdue else AuditAction.EXCHANGE_REMINDED,

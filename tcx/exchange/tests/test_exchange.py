@@ -18,10 +18,10 @@ from tcx.exchange.models import (
     Exchange,
     ExchangeStatus,
     ForwardStatus,
-    Notification,
     Participant,
     ReadReceipt,
 )
+from tcx.notifications.models import Notification
 from tcx.policy.rules import NotFound, Policy
 from tcx.testing import sign_in
 
@@ -70,7 +70,9 @@ def test_the_whole_exchange_send_receive_acknowledge_assign_answer_close(world):
         ).status_code
         == 200
     )
-    assert Notification.objects.filter(user=world.users["b_supervisor"], exchange=exchange).exists()
+    assert Notification.objects.filter(
+        recipient=world.users["b_supervisor"], kind="exchange.assigned", target_id=str(exchange.pk)
+    ).exists()
     answer = services.message_reply(
         actor=world.users["b_supervisor"],
         exchange=exchange,
@@ -247,7 +249,12 @@ def test_remind_is_idempotent_and_escalates_to_supervisors(
         assert services.exchange_remind(now=late) == {"reminders": 0, "escalations": 1}
         assert services.exchange_remind(now=late) == {"reminders": 0, "escalations": 0}
     assert [m.to for m in mail.outbox] == [["officer@rtp.example"], ["sup@rtp.example"]]
-    assert Notification.objects.filter(user=world.users["b_supervisor"], key="escalated").count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=world.users["b_supervisor"], kind="exchange.deadline_passed"
+        ).count()
+        == 1
+    )
     call_command("exchange", "remind")  # the command runs (nothing is due now)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from tcx.exchange import services
 from tcx.notifications import selectors as notifications
@@ -78,3 +79,43 @@ def test_deadlines_are_told_once_and_e_mailed_at_once(world, settings, django_ca
     assert [m.subject for m in mail.outbox] == [
         f"[TCX] Due soon: {exchange.reference} is due {exchange.deadline_at:%Y-%m-%d %H:%M} UTC"
     ]
+
+
+def _everyone_told(world, kind: str) -> set[str]:
+    return {p for p, user in world.users.items() if kind in _kinds(user)}
+
+
+def test_a_passed_deadline_reaches_the_recipient_agencys_supervisors_once_through_the_command(world):
+    from django.core.management import call_command
+
+    from tcx.exchange.models import Exchange, Participant
+
+    exchange = _send(world, copy_recipients=[world.agency_c.pk])
+    past = timezone.now() - dt.timedelta(hours=1)
+    Exchange.objects.filter(pk=exchange.pk).update(deadline_at=past)
+    Participant.objects.filter(exchange=exchange).update(deadline_at=past)
+    call_command("notifications", "deadlines")
+    call_command("notifications", "deadlines")  # idempotent: nobody is told twice
+    assert _everyone_told(world, "exchange.deadline_passed") == {"b_supervisor"}
+    assert _kinds(world.users["b_supervisor"]).count("exchange.deadline_passed") == 1
+
+
+def test_an_assignment_tells_the_assignee_only(world):
+    exchange = _send(world)
+    services.exchange_assign(
+        actor=world.users["b_officer"], exchange=exchange, assignee_id=world.users["b_supervisor"].pk
+    )
+    assert _everyone_told(world, "exchange.assigned") == {"b_supervisor"}
+
+
+def test_a_request_never_reaches_a_person_who_may_not_see_it(world):
+    _send(world)
+    # agency B's operational people only: not the sender's agency, not C, not the partner, not
+    # B's people without operational data (there are none in B here), not the Secretariat
+    assert _everyone_told(world, "exchange.request") == {"b_officer", "b_supervisor"}
+
+
+def test_the_exchange_keeps_no_notification_ledger_of_its_own(world):
+    from django.apps import apps
+
+    assert "notification" not in {m._meta.model_name for m in apps.get_app_config("exchange").get_models()}

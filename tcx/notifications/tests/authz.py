@@ -27,6 +27,25 @@ def _setup(world: World) -> None:
     world.extra["notification"] = made[0].pk
 
 
+def _everyone(world: World) -> None:
+    """A notification for every signed-in persona (so that "mark all read" changes something)."""
+    _setup(world)
+    if "everyone" in world.extra:
+        return
+    from tcx.notifications import registry, services
+
+    if "testing.everyone" not in {k.code for k in registry.kinds()}:
+        registry.register_kind("testing.everyone", "Something for everyone", operational=False)
+    services.notify(
+        recipients=list(world.users.values()),
+        kind="testing.everyone",
+        title="Something else happened",
+        target_type="testing.thing",
+        target_id=2,
+    )
+    world.extra["everyone"] = True
+
+
 def _mine(world: World) -> dict[str, Any]:
     _setup(world)
     return {"notification_id": world.extra["notification"]}
@@ -36,11 +55,38 @@ CASES = [
     Case("notifications:list", setup=_setup),
     Case("notifications:badge", setup=_setup),
     Case("notifications:preferences"),
-    Case("notifications:preferences", method="POST", body=lambda w: {"email": "none"}, default=302),
-    Case("notifications:read", method="POST", kwargs=_mine, default=302, expect=NOT_MINE),
-    Case("notifications:read_all", method="POST", setup=_setup, default=302),
+    Case(
+        "notifications:preferences",
+        method="POST",
+        effect="notifications.Preference",
+        body=lambda w: {"email": "none"},
+        default=302,
+    ),
+    Case(
+        "notifications:read",
+        method="POST",
+        effect="notifications.Notification",
+        kwargs=_mine,
+        default=302,
+        expect=NOT_MINE,
+    ),
+    Case(
+        "notifications:read_all",
+        method="POST",
+        effect="notifications.Notification",
+        setup=_everyone,
+        default=302,
+    ),
     Case("api:notifications_list", setup=_setup),
     Case("api:notifications_unread_count", setup=_setup),
-    Case("api:notification_mark_read", method="POST", kwargs=_mine, expect={"anonymous": 401, **NOT_MINE}),
-    Case("api:notifications_mark_all_read", method="POST", setup=_setup),
+    Case(
+        "api:notification_mark_read",
+        method="POST",
+        effect="notifications.Notification",
+        kwargs=_mine,
+        expect={"anonymous": 401, **NOT_MINE},
+    ),
+    Case(
+        "api:notifications_mark_all_read", method="POST", effect="notifications.Notification", setup=_everyone
+    ),
 ]

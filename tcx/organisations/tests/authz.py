@@ -40,11 +40,19 @@ CASES = [
     Case("api:get_sharing_group", kwargs=lambda w: {"slug": "asean-plus-jp"}),
     Case("api:list_crime_areas"),
     Case("organisations:create", expect=EDIT_PAGE),
-    Case("organisations:create", method="POST", body=lambda w: NEW_AGENCY, expect=EDIT_PAGE, default=302),
+    Case(
+        "organisations:create",
+        method="POST",
+        effect="organisations.Organisation",
+        body=lambda w: NEW_AGENCY,
+        expect=EDIT_PAGE,
+        default=302,
+    ),
     Case("organisations:edit", kwargs=lambda w: {"organisation_id": w.agency_b.pk}, expect=EDIT_PAGE),
     Case(
         "organisations:edit",
         method="POST",
+        effect="organisations.Organisation",
         kwargs=lambda w: {"organisation_id": w.agency_b.pk},
         body=lambda w: {
             "name": "Royal Thai Police",
@@ -60,15 +68,24 @@ CASES = [
     Case(
         "organisations:crime_area_edit",
         method="POST",
+        effect="organisations.CrimeArea",
         kwargs=lambda w: {"code": "cybercrime"},
         body=lambda w: {"name": "Cybercrime", "lead_shepherd": "SG", "is_priority": "on"},
         expect=EDIT_PAGE,
         default=302,
     ),
-    Case("api:create_organisation", method="POST", body=lambda w: NEW_AGENCY, expect=EDIT_API, default=201),
+    Case(
+        "api:create_organisation",
+        method="POST",
+        effect="organisations.Organisation",
+        body=lambda w: NEW_AGENCY,
+        expect=EDIT_API,
+        default=201,
+    ),
     Case(
         "api:update_organisation",
         method="PATCH",
+        effect="organisations.Organisation",
         kwargs=lambda w: {"organisation_id": w.agency_b.pk},
         body=lambda w: {"sector": "police"},
         expect=EDIT_API,
@@ -76,14 +93,18 @@ CASES = [
     Case(
         "api:update_crime_area",
         method="PATCH",
+        effect="organisations.CrimeArea",
         kwargs=lambda w: {"code": "cybercrime"},
         body=lambda w: {"unconfirmed": False},
         expect=EDIT_API,
     ),
     Case("organisations:changes", expect=EDIT_PAGE),
+    # The operator asked for the change: refused by a redirect with an error, nothing decided.
     Case(
         "organisations:change_decide",
         method="POST",
+        refused=("operator",),
+        effect="organisations.OrganisationChange",
         kwargs=lambda w: {"change_id": _pending_change(w)},
         body=lambda w: {"decision": "approve"},
         expect=EDIT_PAGE,
@@ -93,6 +114,7 @@ CASES = [
     Case(
         "api:decide_organisation_change",
         method="POST",
+        effect="organisations.OrganisationChange",
         kwargs=lambda w: {"change_id": _pending_change(w)},
         body=lambda w: {"approve": True},
         # The operator asked for it: only another editor approves.

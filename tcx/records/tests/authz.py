@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tcx.policy.rules import Policy
-from tcx.testing import PERSONAS, Case, World
+from tcx.testing import NOTHING_CHANGES, PERSONAS, Case, World
 
 OPERATIONAL = ("a_officer", "a_analyst", "a_supervisor", "b_officer", "b_supervisor", "partner_liaison")
 NON_OPERATIONAL_PAGE = {p: 404 for p in PERSONAS if p not in ("anonymous", *OPERATIONAL)}
@@ -83,16 +83,32 @@ CASES = [
     Case(
         "records:create",
         method="POST",
+        effect="records.Record",
         body=lambda w: NEW_RECORD,
         default=302,
         expect={**NON_OPERATIONAL_PAGE, "partner_liaison": 404},
     ),
-    Case("records:detail", kwargs=_k("record_id", "held"), expect=HELD_BY_B),
-    Case("records:archive", method="POST", kwargs=_k("record_id", "held"), expect=B_EDITORS),
+    Case(
+        "records:detail",
+        kwargs=_k("record_id", "held"),
+        reveals=lambda w: ["Thaksin Shinawatra"],
+        expect=HELD_BY_B,
+    ),
+    Case(
+        "records:archive",
+        method="POST",
+        effect="records.Record",
+        kwargs=_k("record_id", "held"),
+        reveals=lambda w: ["Thaksin Shinawatra"],
+        expect=B_EDITORS,
+    ),
     Case("records:hits", setup=_setup, expect=NON_OPERATIONAL_PAGE),
+    # A asked already (the world's release request) and B holds the record: every side is
+    # refused by a redirect back to the hits with an error, and nothing changes.
     Case(
         "records:release_request",
         method="POST",
+        refused=tuple(p for p in PERSONAS if p != "anonymous"),
         kwargs=_k("match_id", "match"),
         body=lambda w: {"purpose": "x"},
         default=302,
@@ -101,6 +117,7 @@ CASES = [
     Case(
         "records:match_decision",
         method="POST",
+        effect="records.Match",
         kwargs=_k("match_id", "match"),
         body=lambda w: {"confirm": "0"},
         default=302,
@@ -115,6 +132,7 @@ CASES = [
     Case(
         "records:release_decision",
         method="POST",
+        effect="records.ReleaseRequest",
         kwargs=_k("release_id", "release"),
         body=lambda w: {"decision": "decline", "reason": "not now"},
         default=404,
@@ -124,6 +142,7 @@ CASES = [
     Case(
         "api:create_record",
         method="POST",
+        effect="records.Record",
         body=lambda w: API_RECORD,
         default=201,
         expect={**API_NOT_OPERATIONAL, "partner_liaison": 404},
@@ -132,13 +151,16 @@ CASES = [
     Case(
         "api:get_record",
         kwargs=_k("record_id", "held"),
+        reveals=lambda w: ["Thaksin Shinawatra"],
         default=404,
         expect={"anonymous": 401, "b_officer": 200, "b_supervisor": 200},
     ),
     Case(
         "api:update_record",
         method="PATCH",
+        effect="records.Record",
         kwargs=_k("record_id", "held"),
+        reveals=lambda w: ["Thaksin Shinawatra"],
         body=lambda w: {"subject_role": "wanted"},
         default=404,
         expect={"anonymous": 401, "b_officer": 200, "b_supervisor": 200},
@@ -146,7 +168,9 @@ CASES = [
     Case(
         "api:archive_record",
         method="POST",
+        effect="records.Record",
         kwargs=_k("record_id", "held"),
+        reveals=lambda w: ["Thaksin Shinawatra"],
         default=404,
         expect={"anonymous": 401, "b_officer": 200, "b_supervisor": 200},
     ),
@@ -154,6 +178,7 @@ CASES = [
     Case(
         "api:decide_match",
         method="POST",
+        effect="records.Match",
         kwargs=_k("match_id", "match"),
         body=lambda w: {"confirm": True},
         default=404,
@@ -162,6 +187,7 @@ CASES = [
     Case(
         "api:request_release",
         method="POST",
+        effect="records.ReleaseRequest",
         kwargs=_k("match_id", "match"),
         body=lambda w: {"purpose": "joint case"},
         default=404,
@@ -178,7 +204,11 @@ CASES = [
     Case("records:import", expect={**NON_OPERATIONAL_PAGE, "partner_liaison": 404}),
     # without a file the form comes back with the error (and nothing is queued)
     Case(
-        "records:import", method="POST", writes=True, expect={**NON_OPERATIONAL_PAGE, "partner_liaison": 404}
+        "records:import",
+        method="POST",
+        effect=NOTHING_CHANGES,
+        writes=True,
+        expect={**NON_OPERATIONAL_PAGE, "partner_liaison": 404},
     ),
     Case(
         "records:import_run", kwargs=_import_run, default=404, expect={"b_officer": 200, "b_supervisor": 200}
@@ -190,6 +220,7 @@ CASES = [
     Case(
         "api:decide_release",
         method="POST",
+        effect="records.ReleaseRequest",
         kwargs=_k("release_id", "release"),
         body=lambda w: {"approve": True},
         default=404,
@@ -217,6 +248,7 @@ CASES += [
     Case(
         "records:link_create",
         method="POST",
+        effect="records.RecordLink",
         kwargs=_linkable,
         body=lambda w: {"target": w.extra["second"], "schema": "Ownership"},
         expect=B_EDITORS,
@@ -224,12 +256,14 @@ CASES += [
     Case(
         "api:list_links",
         kwargs=_k("record_id", "held"),
+        reveals=lambda w: ["Thaksin Shinawatra"],
         default=404,
         expect={"anonymous": 401, "b_officer": 200, "b_supervisor": 200},
     ),
     Case(
         "api:create_link",
         method="POST",
+        effect="records.RecordLink",
         kwargs=_linkable,
         body=lambda w: {"target": w.extra["second"], "schema": "Ownership", "relationship": "51% owner"},
         default=404,
@@ -241,12 +275,15 @@ CASES += [
     Case(
         "records:edit",
         kwargs=_k("record_id", "held"),
+        reveals=lambda w: ["Thaksin Shinawatra"],
         expect={**HELD_BY_B, "b_officer": 200, "b_supervisor": 200},
     ),
     Case(
         "records:edit",
         method="POST",
+        effect="records.RecordVersion",
         kwargs=_k("record_id", "held"),
+        reveals=lambda w: ["Thaksin Shinawatra"],
         body=lambda w: {
             "schema": "Person",
             "p_name": "Thaksin Shinawatra\nThaksin Chinnawat",
