@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tcx.jobs import selectors, services
 from tcx.jobs.models import Job, JobStatus
+from tcx.kernel.pages import actor_of, page
+from tcx.policy.capabilities import Capability
 from tcx.policy.rules import NotFound
 
 
-@login_required
+@page(capability=Capability.OPERATE_PLATFORM)
 def job_list_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
     status = request.GET.get("status", JobStatus.FAILED)
     if status not in JobStatus.values:
         status = JobStatus.FAILED
-    try:
-        queryset = selectors.jobs(actor=request.user, status=status)
-        counts = selectors.counts(actor=request.user)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    queryset = selectors.jobs(actor=actor, status=status)
+    counts = selectors.counts(actor=actor)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -37,14 +36,14 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@page(capability=Capability.OPERATE_PLATFORM)
 def job_retry_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    actor = actor_of(request)
     try:
-        selectors.jobs(actor=request.user)  # the operator only: others are told "not found"
-        job = services.retry(job_id, actor=request.user, request=request)
-    except (NotFound, Job.DoesNotExist) as exc:
-        raise Http404("not found") from exc
+        job = services.retry(job_id, actor=actor, request=request)
+    except Job.DoesNotExist as exc:
+        raise NotFound("not found") from exc
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
