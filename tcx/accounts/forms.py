@@ -17,7 +17,7 @@ class TokenCodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
+        code: str = self.cleaned_data["code"].strip()
         if not code.isdigit():
             raise forms.ValidationError("the code is six digits")
         return code

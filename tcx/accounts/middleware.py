@@ -48,7 +48,7 @@ class RequireVerifiedMiddleware:
         if (
             settings.TCX_REQUIRE_MFA
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr,attr-defined]  # added by OTPMiddleware
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             return redirect("accounts:mfa")

@@ -41,7 +41,7 @@ def access_token(*, actor: User, token_id: int) -> ApiToken:
 def has_confirmed_mfa(*, user: User) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def user_exists(*, username: str) -> bool:

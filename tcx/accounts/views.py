@@ -70,7 +70,7 @@ def _throttled_response(request: HttpRequest) -> HttpResponse:
 @public("signing in is how a person gets a session")
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr,attr-defined]
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[attr-defined]
         return redirect("web:home")
     if request.method == "POST" and failures.address_is_throttled(request=request):
         # Password spraying: many usernames from one address. Refused before any password check.

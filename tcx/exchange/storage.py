@@ -57,7 +57,8 @@ def key_ring() -> dict[str, object]:
         ring: dict[str, object] = {"current": key_id, "keys": {key_id: Fernet.generate_key().decode()}}
         _write_ring(ring)
         return ring
-    return json.loads(path.read_text())
+    stored: dict[str, object] = json.loads(path.read_text())
+    return stored
 
 
 def _write_ring(ring: dict[str, object]) -> None:

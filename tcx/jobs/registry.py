@@ -55,7 +55,7 @@ class TaskKind:
 
     def delay_after(self, attempts: int) -> dt.timedelta:
         """The wait before the next attempt, after ``attempts`` failed ones (exponential)."""
-        return min(self.backoff * (2 ** max(attempts - 1, 0)), self.backoff_max)
+        return min(self.backoff * (1 << max(attempts - 1, 0)), self.backoff_max)
 
 
 _KINDS: dict[str, TaskKind] = {}

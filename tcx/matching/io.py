@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from xml.parsers import expat
 
 from tcx.matching.entity import Entity, EntityError, parse_entity
@@ -181,7 +181,7 @@ class _Lines:
 
     __slots__ = ("handle", "limit", "number", "row_chars", "taken")
 
-    def __init__(self, handle: Any, limit: int, taken: list[str] | None = None):
+    def __init__(self, handle: TextIO, limit: int, taken: list[str] | None = None):
         self.handle, self.limit, self.taken = handle, limit, taken
         self.number = 0
         self.row_chars = 0

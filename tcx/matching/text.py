@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tcx.matching import romanise
 
@@ -628,10 +629,10 @@ def _form(
     )
 
 
-_ICU_CACHE: dict[str, object] = {}
+_ICU_CACHE: dict[str, Any] = {}  # PyICU ships no types: its transliterators are Any
 
 
-def _icu(transform_id: str) -> object:
+def _icu(transform_id: str) -> Any:
     transliterator = _ICU_CACHE.get(transform_id)
     if transliterator is None:
         import icu  # imported lazily: the CLI stays quick to start on Latin-only files
@@ -644,7 +645,8 @@ def _icu(transform_id: str) -> object:
 @lru_cache(maxsize=100_000)
 def icu_transliterate(transform_id: str, text: str) -> str:
     """Transliterate ``text`` with the ICU transform ``transform_id`` (e.g. ``Han-Latin/Names``)."""
-    return _icu(transform_id).transliterate(text)  # type: ignore[attr-defined]
+    result: str = _icu(transform_id).transliterate(text)
+    return result
 
 
 @lru_cache(maxsize=100_000)

@@ -28,7 +28,7 @@ def organisation_code(
     so that a data migration can use it with its historical model."""
     base = slugify(f"{country_code or ''} {short_name or name}")[: CODE_LENGTH - 4].strip("-") or "org"
     code, n = base, 1
-    while model._default_manager.filter(code=code).exists():  # type: ignore[attr-defined]
+    while model._default_manager.filter(code=code).exists():
         n += 1
         code = f"{base}-{n}"
     return code

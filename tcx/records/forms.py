@@ -55,7 +55,7 @@ class RecordForm(PolicyFields):
         self.fields["crime_areas"].choices = [(a.code, a.name) for a in org_selectors.crime_area_list()]  # type: ignore[attr-defined]
 
     @classmethod
-    def initial_for(cls, record: Any) -> dict[str, Any]:  # type: ignore[override]
+    def initial_for(cls, record: Any) -> dict[str, Any]:
         """The form's initial values for editing ``record``."""
         initial: dict[str, Any] = {
             "schema": record.schema,

@@ -75,7 +75,7 @@ def count_rows(path: Path) -> int:
 def queue(
     *,
     actor: Any,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     policy: Policy,
     mapping: dict[str, str],
     schema: str = "Person",

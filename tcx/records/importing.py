@@ -43,7 +43,7 @@ from tcx.policy import rules
 from tcx.policy.rules import Policy
 from tcx.records import index as match_index
 from tcx.records import services
-from tcx.records.models import Record, SubjectRole
+from tcx.records.models import MatchKey, Record, SubjectRole
 from tcx.records.services import RecordError, _crime_areas, _editor_check, check_policy_text, record_update
 from tcx.records.validation import RecordLimits, content_errors, external_id_error, record_limits
 
@@ -367,7 +367,7 @@ def import_file(
         # fresh statistics, so that the matching jobs the import queued search the postings by
         # index rather than by the plan made for the empty table (autovacuum comes much later)
         with connection.cursor() as cursor:
-            tables = [Record._meta.db_table, match_index.MatchKey._meta.db_table, job_queue.JOB_TABLE]
+            tables = [Record._meta.db_table, MatchKey._meta.db_table, job_queue.JOB_TABLE]
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
     return report
 

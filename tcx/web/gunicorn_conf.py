@@ -20,7 +20,7 @@ def _default_headers_without_server(self: Any) -> list[str]:
 
 
 if getattr(_gunicorn_wsgi.Response.default_headers, "__name__", "") != "_default_headers_without_server":
-    _gunicorn_wsgi.Response.default_headers = _default_headers_without_server  # type: ignore[method-assign]
+    _gunicorn_wsgi.Response.default_headers = _default_headers_without_server
 
 # Settings `tcx serve` does not pass on the command line.
 accesslog = "-"

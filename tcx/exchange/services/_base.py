@@ -67,7 +67,10 @@ def deadline_for(priority: str, *, sent_at: dt.datetime) -> dt.datetime:
     """The answer deadline (UTC) of a request of ``priority`` sent at ``sent_at``.
 
     ``TCX_EXCHANGE_DEADLINES`` maps priorities to timedeltas; read at call time."""
-    deadlines = {**DEFAULT_DEADLINES, **getattr(settings, "TCX_EXCHANGE_DEADLINES", {})}
+    deadlines: dict[str, dt.timedelta] = {
+        **DEFAULT_DEADLINES,
+        **getattr(settings, "TCX_EXCHANGE_DEADLINES", {}),
+    }
     return (sent_at + deadlines[priority]).astimezone(dt.UTC)
 
 

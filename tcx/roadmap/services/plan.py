@@ -167,7 +167,9 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
 
 
 @transaction.atomic
-def meeting_document_add(*, actor: Any, meeting: Meeting, title: str, file: UploadedFile) -> MeetingDocument:
+def meeting_document_add(
+    *, actor: Any, meeting: Meeting, title: str, file: UploadedFile[bytes]
+) -> MeetingDocument:
     """Attach a document (agenda, minutes, report) to a meeting."""
     _require_secretariat(actor)
     title = title.strip() or str(file.name or "document")

@@ -25,7 +25,7 @@ def progress_record(
     line: ActionLine,
     text: str,
     status: str,
-    evidence: UploadedFile | None = None,
+    evidence: UploadedFile[bytes] | None = None,
     meeting: Meeting | None = None,
 ) -> ProgressUpdate:
     """A member-state agency reports progress on a line its state leads or co-leads; the status it
