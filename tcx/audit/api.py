@@ -14,6 +14,7 @@ from tcx.api.problems import ApiProblem
 from tcx.api.routing import ApiRouter
 from tcx.audit import selectors, services
 from tcx.audit.registry import AuditAction
+from tcx.kernel.pages import actor_of
 from tcx.policy.capabilities import Capability, has_capability
 
 router = ApiRouter(tags=["audit"])
@@ -62,13 +63,13 @@ def list_events(request: HttpRequest, action: str | None = None, outside_only: b
             422, f"unknown action {action!r}", errors=[{"field": "action", "message": "unknown action"}]
         )
     services.record(
-        actor=request.user,
+        actor=actor_of(request),
         action=AuditAction.AUDIT_VIEWED,
         request=request,
         data={"via": "api", "action": action, "outside_only": outside_only},
     )
     return selectors.audit_event_list(
-        actor=request.user, filters={"action": action, "outside_only": outside_only}
+        actor=actor_of(request), filters={"action": action, "outside_only": outside_only}
     )
 
 
@@ -80,7 +81,7 @@ def verify_chain(request: HttpRequest) -> Any:
         raise ApiProblem(403, "only the platform operator verifies the audit chain")
     result = services.verify()
     services.record(
-        actor=request.user,
+        actor=actor_of(request),
         action=AuditAction.AUDIT_VERIFIED,
         request=request,
         data={"checked": result.checked, "ok": result.ok},

@@ -14,10 +14,11 @@ from django.db.models import Q, QuerySet
 
 from tcx.audit.models import AuditEvent
 from tcx.audit.registry import SYSTEM_ACTIONS
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability, has_capability
 
 
-def audit_event_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[AuditEvent]:
+def audit_event_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.select_related("organisation", "target_owner")
     if actor is None or not actor.is_authenticated:
         return qs.none()

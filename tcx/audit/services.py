@@ -45,6 +45,7 @@ from django.utils import timezone
 from tcx.audit import anchors, keys
 from tcx.audit.models import AuditEvent, AuditPartition
 from tcx.audit.registry import AuditAction
+from tcx.policy.actors import MaybeActor, person
 
 GENESIS = "0" * 64
 LEGACY = "legacy"
@@ -304,7 +305,7 @@ def client_address(request: HttpRequest | None) -> str:
 
 def record(
     *,
-    actor: Any = None,
+    actor: MaybeActor = None,
     action: AuditAction | str,
     target: Any = None,
     target_type: str = "",
@@ -326,7 +327,7 @@ def record(
         target_id = target_id or target.pk
         if target_owner is None:
             target_owner = getattr(target, "owner", None)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = person(actor)
     data = dict(data or {})
     token = getattr(request, "tcx_token", None)
     if token is not None:

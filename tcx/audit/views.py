@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from tcx.audit import selectors
 from tcx.audit.registry import AuditAction
-from tcx.kernel.pages import page, read
+from tcx.kernel.pages import actor_of, page, read
 from tcx.policy.actors import MaybeActor
 from tcx.policy.capabilities import Capability, has_capability
 
@@ -19,7 +19,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
         "action": request.GET.get("action") if request.GET.get("action") in AuditAction.values else None,
         "outside_only": request.GET.get("outside") == "1",
     }
-    events = selectors.audit_event_list(actor=request.user, filters=filters)
+    events = selectors.audit_event_list(actor=actor_of(request), filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     read(request, data={"filters": {k: v for k, v in filters.items() if v}, "page": page.number})
     return render(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tcx.jobs import registry, runner
 from tcx.jobs.models import Job, JobStatus
+from tcx.policy.actors import Actor
 
 JOB_TABLE = Job._meta.db_table  # for a bulk writer's ANALYZE
 
@@ -90,7 +91,7 @@ def enqueue_many(kind_name: str, items: Iterable[tuple[str, dict[str, Any]]]) ->
         transaction.on_commit(run_them)
 
 
-def retry(job_id: int, *, actor: Any = None, actor_label: str = "", request: Any = None) -> Job:
+def retry(job_id: int, *, actor: Actor | None = None, actor_label: str = "", request: Any = None) -> Job:
     """Queue a failed job again with fresh attempts (the operator's retry, audited). Raises
     Job.DoesNotExist for an unknown id, ValueError for a job that has not failed."""
     from tcx.audit import services as audit

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from django.contrib.auth import get_user_model
+
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, _User  # _User: the AUTH_USER_MODEL
 
     from tcx.organisations.models import Organisation
 
@@ -51,4 +53,18 @@ def signed_in(actor: MaybeActor) -> Actor | None:
     """The actor if it is a signed-in, active person; None otherwise (the anonymous user)."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return None
+    return actor
+
+
+def person(actor: MaybeActor) -> _User | None:
+    """The signed-in person an actor is, as the model a foreign key takes (``created_by``, the
+    audit event's actor); None for the anonymous user or nobody. An actor that is not a person
+    (a stand-in) cannot be kept as one: a TypeError says so."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    user_model = get_user_model()
+    if not isinstance(actor, user_model):
+        raise TypeError(
+            f"an actor kept as a person must be a {user_model.__name__}, not {type(actor).__name__}"
+        )
     return actor

@@ -344,7 +344,7 @@ def policy_of(obj: Shareable) -> dict[str, Any]:
     }
 
 
-def runs_the_node(actor: Any) -> bool:
+def runs_the_node(actor: Actor) -> bool:
     """The node's operator: sees the background job queue (every agency's jobs, no record
     content) and queues a failed job again."""
     return has_capability(actor, Capability.OPERATE_PLATFORM)
