@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.routing import ApiRouter
+from tcx.kernel.pages import actor_of
 from tcx.notifications import selectors, services
 
 router = ApiRouter(tags=["notifications"])
@@ -45,20 +46,20 @@ class MarkedOut(Schema):
 @router.get("", response=list[NotificationOut], summary="Your notifications, newest first")
 @paginate(LimitOffsetPagination)
 def notifications_list(request: HttpRequest, unread: bool = False) -> Any:
-    return selectors.notification_list(actor=request.user, unread_only=unread)
+    return selectors.notification_list(actor=actor_of(request), unread_only=unread)
 
 
 @router.get("/unread", response=UnreadOut, summary="How many of your notifications are unread")
 def notifications_unread_count(request: HttpRequest) -> Any:
-    return {"unread": selectors.unread_count(actor=request.user)}
+    return {"unread": selectors.unread_count(actor=actor_of(request))}
 
 
 @router.post("/{notification_id}/read", response=NotificationOut, summary="Mark one of yours read")
 def notification_mark_read(request: HttpRequest, notification_id: int) -> Any:
-    notification = selectors.access_notification(actor=request.user, notification_id=notification_id)
-    return services.notification_mark_read(actor=request.user, notification=notification)
+    notification = selectors.access_notification(actor=actor_of(request), notification_id=notification_id)
+    return services.notification_mark_read(actor=actor_of(request), notification=notification)
 
 
 @router.post("/read-all", response=MarkedOut, summary="Mark all of yours read")
 def notifications_mark_all_read(request: HttpRequest) -> Any:
-    return {"marked": services.notifications_mark_all_read(actor=request.user)}
+    return {"marked": services.notifications_mark_all_read(actor=actor_of(request))}

@@ -35,6 +35,7 @@ from tcx.kernel.errors import FieldErrors
 from tcx.notifications import registry
 from tcx.notifications.models import EmailDelivery, EmailPreference, Notification, Preference
 from tcx.policy import rules
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability, holders
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def _people(selection: Recipients) -> list[Any]:
     return list(users.order_by("pk"))
 
 
-def _resolve(recipients: Any, *, kind: registry.Kind, actor: Any) -> list[Any]:
+def _resolve(recipients: Any, *, kind: registry.Kind, actor: Actor | None) -> list[Any]:
     if isinstance(recipients, Recipients) or not isinstance(recipients, Iterable):
         recipients = [recipients]
     people: dict[int, Any] = {}
@@ -125,7 +126,7 @@ def notify(
     body: str = "",
     url: str = "",
     urgent: bool | None = None,
-    actor: Any = None,
+    actor: Actor | None = None,
     once: bool = False,
 ) -> list[Notification]:
     """Tell ``recipients`` (users, and/or ``Recipients`` selections of an organisation's people)
@@ -293,7 +294,7 @@ def digest_send(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: Actor, notification: Notification) -> Notification:
     """Mark one of the actor's notifications read (already read: unchanged)."""
     if notification.recipient_id != actor.pk:
         raise rules.NotFound("notification not found")
@@ -306,7 +307,7 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor: Any) -> int:
+def notifications_mark_all_read(*, actor: Actor) -> int:
     """Mark every unread notification of the actor read; how many were unread."""
     return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
         read_at=timezone.now()
@@ -314,7 +315,7 @@ def notifications_mark_all_read(*, actor: Any) -> int:
 
 
 @transaction.atomic
-def preference_set(*, actor: Any, email: str, request: HttpRequest | None = None) -> Preference:
+def preference_set(*, actor: Actor, email: str, request: HttpRequest | None = None) -> Preference:
     """Set how the actor is e-mailed. Audited: it decides where alerts about operational data go."""
     if email not in EmailPreference.values:
         raise NotificationError({"email": f"choose one of {', '.join(EmailPreference.values)}"})

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tcx.kernel.pages import actor_of
 from tcx.notifications import registry, selectors, services
 from tcx.notifications.models import EmailPreference, Notification
 
@@ -34,7 +35,7 @@ def _row(notification: Notification) -> dict[str, Any]:
 
 
 def notification_list_view(request: HttpRequest) -> HttpResponse:
-    actor: Any = request.user
+    actor = actor_of(request)
     show = _show(request.GET.get("show"))
     notifications = selectors.notification_list(actor=actor, unread_only=show == "unread")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -47,7 +48,7 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read_view(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one read; ``open`` also follows its link (a path on this node, checked when stored)."""
-    actor: Any = request.user
+    actor = actor_of(request)
     notification = selectors.access_notification(actor=actor, notification_id=notification_id)
     services.notification_mark_read(actor=actor, notification=notification)
     if request.POST.get("open") and notification.url:
@@ -63,7 +64,7 @@ def notification_read_view(request: HttpRequest, notification_id: int) -> HttpRe
 
 @require_POST
 def notifications_read_all_view(request: HttpRequest) -> HttpResponse:
-    actor: Any = request.user
+    actor = actor_of(request)
     count = services.notifications_mark_all_read(actor=actor)
     messages.success(request, _("%(count)d notification(s) marked read.") % {"count": count})
     return redirect(_list_url(_show(request.POST.get("show"))))
@@ -71,7 +72,7 @@ def notifications_read_all_view(request: HttpRequest) -> HttpResponse:
 
 def badge_view(request: HttpRequest) -> HttpResponse:
     """The badge of the Notifications entry in the navigation (HTMX, once per page)."""
-    actor: Any = request.user
+    actor = actor_of(request)
     return render(
         request, "notifications/partials/badge.html", {"unread": selectors.unread_count(actor=actor)}
     )
@@ -79,7 +80,7 @@ def badge_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def preferences_view(request: HttpRequest) -> HttpResponse:
-    actor: Any = request.user
+    actor = actor_of(request)
     error = ""
     if request.method == "POST":
         try:

@@ -14,6 +14,7 @@ from tcx.api.pagination import LimitOffsetPagination
 from tcx.api.problems import ApiProblem
 from tcx.api.routing import ApiRouter
 from tcx.api.schemas import PatchInput, StrictInput
+from tcx.kernel.pages import actor_of
 from tcx.organisations import selectors, services
 from tcx.organisations.models import OrganisationChangeStatus
 from tcx.policy.rules import NotFound
@@ -149,7 +150,7 @@ class CrimeAreaPatch(StrictInput):
 
 
 def _editor(request: HttpRequest) -> Any:
-    if not services.can_edit_reference(request.user):
+    if not services.can_edit_reference(actor_of(request)):
         raise ApiProblem(403, "only the platform operator and Secretariat officers edit reference data")
     return request.user
 

@@ -24,10 +24,11 @@ from tcx.organisations.models import (
 )
 from tcx.organisations.reference import seed_reference_data
 from tcx.policy import rules
+from tcx.policy.actors import Actor, user_of
 
 
 @transaction.atomic
-def reference_data_seed(*, actor: Any = None) -> None:
+def reference_data_seed(*, actor: Actor | None = None) -> None:
     """Create the reference data of DOMAIN.md that is missing (idempotent)."""
     before = (Country.objects.count(), CrimeArea.objects.count(), SharingGroup.objects.count())
     seed_reference_data(Country, Organisation, SharingGroup, CrimeArea)
@@ -39,7 +40,7 @@ def reference_data_seed(*, actor: Any = None) -> None:
 @transaction.atomic
 def organisation_ensure(
     *,
-    actor: Any = None,
+    actor: Actor | None = None,
     name: str,
     kind: str,
     country_code: str | None,
@@ -80,11 +81,11 @@ class Refused(Exception):
     """The actor may not edit reference data."""
 
 
-def can_edit_reference(actor: Any) -> bool:
+def can_edit_reference(actor: Actor) -> bool:
     return rules.edits_reference_data(actor)
 
 
-def _check_editor(actor: Any) -> None:
+def _check_editor(actor: Actor) -> None:
     if not can_edit_reference(actor):
         raise Refused("only the platform operator and Secretariat officers edit reference data")
 
@@ -131,7 +132,7 @@ def _clean_organisation(data: dict[str, Any], *, instance: Organisation | None) 
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, data: dict[str, Any], request: Any = None) -> Organisation:
+def organisation_create(*, actor: Actor, data: dict[str, Any], request: Any = None) -> Organisation:
     """Onboard an organisation (operator or Secretariat officer)."""
     _check_editor(actor)
     allowed = {"name", "short_name", "kind", "country", "parent", "is_national_contact_point", "sector"}
@@ -199,7 +200,7 @@ def _guarded_changes(organisation: Organisation, cleaned: dict[str, Any]) -> dic
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, data: dict[str, Any], request: Any = None
+    *, actor: Actor, organisation: Organisation, data: dict[str, Any], request: Any = None
 ) -> tuple[Organisation, OrganisationChange | None]:
     """Change an organisation's facts; ``is_active=False`` retires it without losing its history.
 
@@ -285,7 +286,7 @@ def affected_organisations(*, organisation: Organisation, changes: dict[str, Any
 
 
 def _change_request(
-    *, actor: Any, organisation: Organisation, changes: dict[str, Any], request: Any
+    *, actor: Actor, organisation: Organisation, changes: dict[str, Any], request: Any
 ) -> OrganisationChange | None:
     if not changes:
         return None
@@ -299,7 +300,7 @@ def _change_request(
         raise ReferenceDataError(dict.fromkeys(changes, waiting))
     previous = _guarded_state(organisation)
     change = OrganisationChange.objects.create(
-        organisation=organisation, changes=changes, previous=previous, requested_by=actor
+        organisation=organisation, changes=changes, previous=previous, requested_by=user_of(actor)
     )
     affected = affected_organisations(organisation=organisation, changes=changes)
     audit.record(
@@ -319,7 +320,7 @@ def _change_request(
 
 
 def _notify_affected(
-    *, actor: Any, change: OrganisationChange, affected: list[Organisation], request: Any
+    *, actor: Actor, change: OrganisationChange, affected: list[Organisation], request: Any
 ) -> None:
     """No notification centre exists yet: each agency whose data the change would open gets an
     audit event targeted at it (on the request and on the decision), which its supervisors and
@@ -343,7 +344,7 @@ def _notify_affected(
 
 @transaction.atomic
 def organisation_change_decide(
-    *, actor: Any, change: OrganisationChange, approve: bool, request: Any = None
+    *, actor: Actor, change: OrganisationChange, approve: bool, request: Any = None
 ) -> OrganisationChange:
     """Approve (apply) or reject a pending change of guarded fields. Another editor decides: the
     requester can only withdraw their own request, never approve it."""
@@ -367,7 +368,7 @@ def organisation_change_decide(
         change.status = OrganisationChangeStatus.APPROVED
     else:
         change.status = OrganisationChangeStatus.WITHDRAWN if own else OrganisationChangeStatus.REJECTED
-    change.decided_by = actor
+    change.decided_by = user_of(actor)
     change.decided_at = timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at"])
     audit.record(
@@ -391,7 +392,7 @@ def organisation_change_decide(
 
 @transaction.atomic
 def crime_area_update(
-    *, actor: Any, crime_area: CrimeArea, data: dict[str, Any], request: Any = None
+    *, actor: Actor, crime_area: CrimeArea, data: dict[str, Any], request: Any = None
 ) -> CrimeArea:
     """Change a crime area: name, description, lead shepherd and whether that fact is confirmed."""
     _check_editor(actor)

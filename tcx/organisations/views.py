@@ -30,7 +30,7 @@ def directory_view(request: HttpRequest) -> HttpResponse:
         "kinds": OrganisationKind.choices,
         "selected_country": country or "",
         "selected_kind": kind or "",
-        "can_edit": services.can_edit_reference(request.user),
+        "can_edit": services.can_edit_reference(actor_of(request)),
     }
     template = (
         "organisations/partials/directory_rows.html"
@@ -53,7 +53,7 @@ def organisation_detail_view(request: HttpRequest, organisation_id: int) -> Http
         {
             "organisation": organisation,
             "groups": groups,
-            "can_edit": services.can_edit_reference(request.user),
+            "can_edit": services.can_edit_reference(actor_of(request)),
         },
     )
 
@@ -74,7 +74,10 @@ def crime_area_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/crime_areas.html",
-        {"crime_areas": selectors.crime_area_list(), "can_edit": services.can_edit_reference(request.user)},
+        {
+            "crime_areas": selectors.crime_area_list(),
+            "can_edit": services.can_edit_reference(actor_of(request)),
+        },
     )
 
 

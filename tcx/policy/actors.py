@@ -56,15 +56,19 @@ def signed_in(actor: MaybeActor) -> Actor | None:
     return actor
 
 
-def person(actor: MaybeActor) -> _User | None:
-    """The signed-in person an actor is, as the model a foreign key takes (``created_by``, the
-    audit event's actor); None for the anonymous user or nobody. An actor that is not a person
-    (a stand-in) cannot be kept as one: a TypeError says so."""
-    if actor is None or not actor.is_authenticated:
-        return None
+def user_of(actor: Actor) -> _User:
+    """The person an actor is, as the model a foreign key or a lookup takes (``created_by``,
+    ``filter(user=…)``). An actor that is not a person (a stand-in) cannot be kept as one: a
+    TypeError says so."""
     user_model = get_user_model()
     if not isinstance(actor, user_model):
-        raise TypeError(
-            f"an actor kept as a person must be a {user_model.__name__}, not {type(actor).__name__}"
-        )
+        kind = type(actor).__name__
+        raise TypeError(f"an actor kept as a person must be a {user_model.__name__}, not {kind}")
     return actor
+
+
+def person(actor: MaybeActor) -> _User | None:
+    """The signed-in person an actor is (see ``user_of``); None for the anonymous user or nobody."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    return user_of(actor)

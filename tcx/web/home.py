@@ -17,6 +17,7 @@ from tcx.audit import selectors as audit_selectors
 from tcx.exchange.home import exchange_panel
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
+from tcx.policy.actors import Actor, user_of
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.records.home import hits_panel
 from tcx.roadmap.home import roadmap_panel
@@ -24,14 +25,15 @@ from tcx.roadmap.home import roadmap_panel
 Panel = dict[str, Any]
 
 
-def _account_panel(actor: Any) -> Panel | None:
+def _account_panel(actor: Actor) -> Panel | None:
     items = []
     soon = timezone.now() + dt.timedelta(days=14)
-    for token in account_selectors.token_list(actor=actor).filter(
-        user=actor, revoked_at__isnull=True, expires_at__lte=soon, expires_at__gt=timezone.now()
+    user = user_of(actor)
+    for token in account_selectors.token_list(actor=user).filter(
+        user=user, revoked_at__isnull=True, expires_at__lte=soon, expires_at__gt=timezone.now()
     ):
         items.append(f"API token “{token.name}” expires on {token.expires_at:%Y-%m-%d}.")
-    if not account_selectors.has_confirmed_mfa(user=actor):
+    if not account_selectors.has_confirmed_mfa(user=user):
         items.append(
             "You have no authenticator yet: you will enrol one at your next sign-in outside demo mode, "
             "with the enrolment code your agency administrator gives you."
@@ -39,7 +41,7 @@ def _account_panel(actor: Any) -> Panel | None:
     return {"title": "Your account", "items": items or ["Nothing needs your attention."], "link": None}
 
 
-def _outside_reads_panel(actor: Any) -> Panel | None:
+def _outside_reads_panel(actor: Actor) -> Panel | None:
     if not has_capability(actor, Capability.VIEW_AUDIT):
         return None
     since = timezone.now() - dt.timedelta(days=7)
@@ -54,12 +56,12 @@ def _outside_reads_panel(actor: Any) -> Panel | None:
     }
 
 
-def _users_panel(actor: Any) -> Panel | None:
+def _users_panel(actor: Actor) -> Panel | None:
     if not has_capability(actor, Capability.ADMINISTER_AGENCY):
         return None
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    users = account_selectors.user_list(fetched_by=actor)
+    users = account_selectors.user_list(fetched_by=user_of(actor))
     without_mfa = users.filter(is_active=True).exclude(
         pk__in=TOTPDevice.objects.filter(confirmed=True).values("user_id")
     )
@@ -72,7 +74,7 @@ def _users_panel(actor: Any) -> Panel | None:
     return {"title": "Your agency's people", "items": items, "link": ("/accounts/users/", "Manage users")}
 
 
-def _operator_panel(actor: Any) -> Panel | None:
+def _operator_panel(actor: Actor) -> Panel | None:
     if not has_capability(actor, Capability.OPERATE_PLATFORM):
         return None
     last = audit_selectors.audit_event_list(actor=actor, filters={"action": "audit.verified"}).first()
@@ -90,7 +92,7 @@ def _operator_panel(actor: Any) -> Panel | None:
     return {"title": "Node health", "items": items, "link": ("/audit/", "System events")}
 
 
-def _groups_panel(actor: Any) -> Panel | None:
+def _groups_panel(actor: Actor) -> Panel | None:
     if not has_capability(actor, Capability.SEE_OPERATIONAL):
         return None
     group_ids = org_selectors.sharing_group_ids_for(organisation=actor.organisation)
@@ -102,7 +104,7 @@ def _groups_panel(actor: Any) -> Panel | None:
     }
 
 
-def _secretariat_panel(actor: Any) -> Panel | None:
+def _secretariat_panel(actor: Actor) -> Panel | None:
     if not has_capability(actor, Capability.COUNT):
         return None
     countries = org_selectors.country_list().filter(kind="member_state")
@@ -116,7 +118,7 @@ def _secretariat_panel(actor: Any) -> Panel | None:
     }
 
 
-def _organisation_changes_panel(actor: Any) -> Panel | None:
+def _organisation_changes_panel(actor: Actor) -> Panel | None:
     """For the reference-data editors: changes of kind, country or routing awaiting a second person."""
     if not rules.edits_reference_data(actor):
         return None
@@ -124,7 +126,7 @@ def _organisation_changes_panel(actor: Any) -> Panel | None:
     count = pending.count()
     if not count:
         return None
-    waiting_for_me = pending.exclude(requested_by=actor).count()
+    waiting_for_me = pending.exclude(requested_by=user_of(actor)).count()
     return {
         "title": "Organisation changes awaiting approval",
         "items": [
@@ -148,5 +150,5 @@ PANELS: list[Callable[[Any], Panel | None]] = [
 ]
 
 
-def panels_for(actor: Any) -> list[Panel]:
+def panels_for(actor: Actor) -> list[Panel]:
     return [panel for panel in (build(actor) for build in PANELS) if panel]

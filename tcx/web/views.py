@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from tcx.kernel.pages import actor_of
 from tcx.web.home import panels_for
 from tcx.web.unavailable import database_unavailable, is_database_unavailable
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"panels": panels_for(request.user)})
+    return render(request, "web/home.html", {"panels": panels_for(actor_of(request))})
 
 
 def _wants_problem(request: HttpRequest) -> bool:
