@@ -24,7 +24,7 @@ from tcx.api.routing import ApiRouter, operation
 from tcx.api.schemas import PatchInput, PolicyIn, StrictInput
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
-from tcx.kernel.pages import read
+from tcx.kernel.pages import actor_of, read
 from tcx.policy import rules
 from tcx.policy.rules import Policy
 from tcx.records import selectors, services
@@ -170,7 +170,7 @@ def list_records(
     request: HttpRequest, entity_schema: str | None = None, crime_area: str | None = None, owned: bool = False
 ) -> Any:
     records = selectors.record_list(
-        actor=request.user, filters={"schema": entity_schema, "crime_area": crime_area, "owned": owned}
+        actor=actor_of(request), filters={"schema": entity_schema, "crime_area": crime_area, "owned": owned}
     )
     read(request, data={"via": "api", "schema": entity_schema, "crime_area": crime_area})
     return _RecordPage(records.defer("indexed_keys"))
@@ -204,7 +204,7 @@ class _RecordPage:
 def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     data = payload.model_dump()
     record = services.record_create(
-        actor=request.user,
+        actor=actor_of(request),
         schema=data.pop("schema_"),
         properties=data.pop("properties"),
         policy=_policy(payload.policy),
@@ -264,7 +264,7 @@ def import_records(
                 handle.write(chunk)
         try:
             report = import_file(
-                actor=request.user,
+                actor=actor_of(request),
                 path=path,
                 mapping=columns,
                 schema=entity_schema,
@@ -317,7 +317,7 @@ def export_records(request: HttpRequest, format: str = "jsonl", owned: bool = Fa
         )
     content_type = "application/x-ndjson" if format == "jsonl" else "text/csv"
     response = StreamingHttpResponse(
-        export(actor=request.user, fmt=format, filters={"owned": owned}, request=request),
+        export(actor=actor_of(request), fmt=format, filters={"owned": owned}, request=request),
         content_type=f"{content_type}; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="tcx-records.{format}"'
@@ -332,7 +332,7 @@ def export_records(request: HttpRequest, format: str = "jsonl", owned: bool = Fa
 )
 @operation(audit_read=AuditAction.RECORD_SEARCHED)
 def search_records(request: HttpRequest, q: str) -> Any:
-    results = selectors.record_search(actor=request.user, text=q, lists=True)
+    results = selectors.record_search(actor=actor_of(request), text=q, lists=True)
     read(request, data={"via": "api", "q": q, "results": [r.pk for r, _ in results]})
     return [_record_out(r) for r, _ in results]
 
@@ -340,7 +340,7 @@ def search_records(request: HttpRequest, q: str) -> Any:
 @router.get("/records/{record_id}", response=RecordOut, by_alias=True)
 @operation(audit_read=AuditAction.RECORD_VIEWED)
 def get_record(request: HttpRequest, record_id: int) -> Any:
-    record = selectors.access_record(actor=request.user, record_id=record_id)
+    record = selectors.access_record(actor=actor_of(request), record_id=record_id)
     read(request, target=record)
     selectors.load_lists([record])
     return _record_out(record)
@@ -348,27 +348,29 @@ def get_record(request: HttpRequest, record_id: int) -> Any:
 
 @router.patch("/records/{record_id}", response=RecordOut, by_alias=True)
 def update_record(request: HttpRequest, record_id: int, payload: RecordPatch) -> Any:
-    record = selectors.access_record(actor=request.user, record_id=record_id, action=rules.Action.EDIT)
+    record = selectors.access_record(actor=actor_of(request), record_id=record_id, action=rules.Action.EDIT)
     data = payload.dict(exclude_unset=True)
     policy = _policy(payload.policy) if payload.policy is not None else None
     data.pop("policy", None)
     record = services.record_update(
-        actor=request.user, record=record, data=data, policy=policy, request=request
+        actor=actor_of(request), record=record, data=data, policy=policy, request=request
     )
     return _record_out(selectors.load_lists([record])[0])
 
 
 @router.post("/records/{record_id}/archive", response=RecordOut, by_alias=True)
 def archive_record(request: HttpRequest, record_id: int) -> Any:
-    record = selectors.access_record(actor=request.user, record_id=record_id, action=rules.Action.ARCHIVE)
-    record = services.record_archive(actor=request.user, record=record, request=request)
+    record = selectors.access_record(
+        actor=actor_of(request), record_id=record_id, action=rules.Action.ARCHIVE
+    )
+    record = services.record_archive(actor=actor_of(request), record=record, request=request)
     return _record_out(selectors.load_lists([record])[0])
 
 
 @router.get("/hits", response=list[HitOut], by_alias=True, summary="Hits on your agency's records")
 @paginate(LimitOffsetPagination)
 def list_hits(request: HttpRequest, duplicates: bool = False) -> Any:
-    return _HitPage(request, selectors.hit_list(actor=request.user, include_duplicates=duplicates))
+    return _HitPage(request, selectors.hit_list(actor=actor_of(request), include_duplicates=duplicates))
 
 
 class _HitPage:
@@ -388,7 +390,7 @@ class _HitPage:
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
         views = self.hits[window]
         audit.record(
-            actor=self.request.user,
+            actor=actor_of(self.request),
             action=AuditAction.MATCH_VIEWED,
             request=self.request,
             data={"via": "api", "matches": [v.match.pk for v in views], "offset": window.start or 0},
@@ -400,15 +402,15 @@ class _HitPage:
     "/hits/{match_id}/decision", response=HitOut, by_alias=True, summary="Confirm or reject a match (analyst)"
 )
 def decide_match(request: HttpRequest, match_id: int, payload: MatchDecisionIn) -> Any:
-    view = selectors.access_hit(actor=request.user, match_id=match_id)
+    view = selectors.access_hit(actor=actor_of(request), match_id=match_id)
     try:
         match = services.match_decide(
-            actor=request.user, match=view.match, confirm=payload.confirm, request=request
+            actor=actor_of(request), match=view.match, confirm=payload.confirm, request=request
         )
     except services.DecisionConflict as exc:
         raise ApiProblem(409, str(exc)) from exc
     # the match as decided (a rejected one leaves the hit list, but the answer still shows it)
-    return _hit_out(selectors.hit_view(actor=request.user, match=match))
+    return _hit_out(selectors.hit_view(actor=actor_of(request), match=match))
 
 
 @router.post(
@@ -417,9 +419,9 @@ def decide_match(request: HttpRequest, match_id: int, payload: MatchDecisionIn) 
     summary="Ask the holder to release the record behind a hit",
 )
 def request_release(request: HttpRequest, match_id: int, payload: ReleaseIn) -> Any:
-    view = selectors.access_hit(actor=request.user, match_id=match_id)
+    view = selectors.access_hit(actor=actor_of(request), match_id=match_id)
     release = services.release_request_create(
-        actor=request.user,
+        actor=actor_of(request),
         match=view.match,
         purpose=payload.purpose,
         priority=payload.priority,
@@ -445,7 +447,7 @@ def _release_out(release: Any) -> dict[str, Any]:
 @router.get("/release-requests", response=list[ReleaseOut], summary="Requests to release your records")
 @paginate(LimitOffsetPagination)
 def list_release_requests(request: HttpRequest) -> Any:
-    return _ReleasePage(selectors.release_requests_to_decide(actor=request.user))
+    return _ReleasePage(selectors.release_requests_to_decide(actor=actor_of(request)))
 
 
 class _ReleasePage:
@@ -470,10 +472,10 @@ class _ReleasePage:
     summary="Release or decline (the holder's supervisor)",
 )
 def decide_release(request: HttpRequest, release_id: int, payload: ReleaseDecisionIn) -> Any:
-    release = selectors.access_release_request(actor=request.user, release_id=release_id)
+    release = selectors.access_release_request(actor=actor_of(request), release_id=release_id)
     try:
         release = services.release_decide(
-            actor=request.user,
+            actor=actor_of(request),
             release=release,
             approve=payload.approve,
             reason=payload.reason,
@@ -511,8 +513,8 @@ def _link_out(link: Any) -> dict[str, Any]:
 
 @router.get("/records/{record_id}/links", response=list[LinkOut], by_alias=True)
 def list_links(request: HttpRequest, record_id: int) -> Any:
-    record = selectors.access_record(actor=request.user, record_id=record_id)
-    return [_link_out(link) for link in selectors.record_links(actor=request.user, record=record)]
+    record = selectors.access_record(actor=actor_of(request), record_id=record_id)
+    return [_link_out(link) for link in selectors.record_links(actor=actor_of(request), record=record)]
 
 
 @router.post(
@@ -522,10 +524,12 @@ def list_links(request: HttpRequest, record_id: int) -> Any:
     summary="Link two of your agency's records (Family, Associate, Ownership ...)",
 )
 def create_link(request: HttpRequest, record_id: int, payload: LinkIn) -> Any:
-    source = selectors.access_record(actor=request.user, record_id=record_id, action=rules.Action.EDIT)
-    target = selectors.access_record(actor=request.user, record_id=payload.target, action=rules.Action.EDIT)
+    source = selectors.access_record(actor=actor_of(request), record_id=record_id, action=rules.Action.EDIT)
+    target = selectors.access_record(
+        actor=actor_of(request), record_id=payload.target, action=rules.Action.EDIT
+    )
     link = services.record_link_create(
-        actor=request.user,
+        actor=actor_of(request),
         source=source,
         target=target,
         schema=payload.schema_,

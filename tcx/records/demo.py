@@ -3,8 +3,6 @@ possible duplicate. Idempotent: each record has an external id."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tcx.accounts import selectors as account_selectors
 from tcx.organisations import selectors as org_selectors
 from tcx.policy.rules import Policy
@@ -80,7 +78,7 @@ def records_demo_seed() -> int:
     created = 0
     groups = {g.slug: g.pk for g in org_selectors.sharing_group_list()}
     for username, external_id, schema, properties, areas, role, group in DEMO_RECORDS:
-        actor: Any = account_selectors.user_by_username(username=username)
+        actor = account_selectors.user_by_username(username=username)
         if actor is None or Record.objects.filter(owner=actor.organisation, external_id=external_id).exists():
             continue
         services.record_create(

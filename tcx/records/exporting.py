@@ -11,6 +11,7 @@ from typing import Any
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.policy import rules
+from tcx.policy.actors import Actor
 from tcx.records.selectors import record_list
 
 FORMATS = ("jsonl", "csv")
@@ -28,7 +29,7 @@ POLICY_COLUMNS = [
 
 
 def export_records(
-    *, actor: Any, fmt: str, filters: dict[str, Any] | None = None, request: Any = None
+    *, actor: Actor, fmt: str, filters: dict[str, Any] | None = None, request: Any = None
 ) -> Iterator[str]:
     """Yield the export line by line. Every exported record is named in one audit event."""
     if fmt not in FORMATS:

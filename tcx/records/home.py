@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from tcx.policy import rules
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.records import selectors
 from tcx.records.models import MatchStatus
 
 
-def hits_panel(actor: Any) -> dict[str, Any] | None:
+def hits_panel(actor: Actor) -> dict[str, Any] | None:
     if not rules.sees_operational_data(actor):
         return None
     open_hits = selectors.hit_list(actor=actor, status=MatchStatus.OPEN)

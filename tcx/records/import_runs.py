@@ -15,7 +15,6 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -29,6 +28,7 @@ from tcx.jobs import services as job_queue
 from tcx.jobs.registry import JobContext, LeaseLost
 from tcx.matching.io import UNSAFE_TEXT
 from tcx.policy import rules
+from tcx.policy.actors import Actor, user_of
 from tcx.policy.rules import Policy
 from tcx.records.importing import check_file, import_file
 from tcx.records.models import ImportRun, ImportStatus
@@ -74,7 +74,7 @@ def count_rows(path: Path) -> int:
 
 def queue(
     *,
-    actor: Any,
+    actor: Actor,
     upload: UploadedFile[bytes],
     policy: Policy,
     mapping: dict[str, str],
@@ -127,7 +127,7 @@ def queue(
     with transaction.atomic():  # the run and its audit event together
         run = ImportRun.objects.create(
             owner=actor.organisation,
-            created_by=actor,
+            created_by=user_of(actor),
             file_name=name,
             stored_as=stored.name,
             options=options,

@@ -40,6 +40,7 @@ from tcx.matching.io import (
     split_csv,
 )
 from tcx.policy import rules
+from tcx.policy.actors import Actor
 from tcx.policy.rules import Policy
 from tcx.records import index as match_index
 from tcx.records import services
@@ -310,7 +311,7 @@ def _guarded(rows: Iterator[Prepared], report: ImportReport) -> Iterator[Prepare
 
 def import_file(
     *,
-    actor: Any,
+    actor: Actor,
     path: Path,
     policy: Policy,
     mapping: dict[str, str] | None = None,
@@ -373,7 +374,7 @@ def import_file(
 
 
 def _write_chunk(
-    actor: Any,
+    actor: Actor,
     rows: list[Prepared],
     policy: Policy,
     crime_areas: list[str],
@@ -395,7 +396,7 @@ def _write_chunk(
 
 @transaction.atomic
 def _insert_chunk(
-    actor: Any,
+    actor: Actor,
     rows: list[Prepared],
     policy: Policy,
     crime_areas: list[str],

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tcx.notifications import services as notifications
 from tcx.notifications.registry import register_kind
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability
 from tcx.records.models import Priority, ReleaseStatus
 
@@ -57,7 +58,7 @@ def hit_found(*, match: Any) -> None:
         )
 
 
-def release_requested(*, actor: Any, release: Any) -> None:
+def release_requested(*, actor: Actor, release: Any) -> None:
     notifications.notify(
         recipients=notifications.Recipients(organisation_id=release.record.owner_id, capability=DECIDERS),
         kind=RELEASE_REQUEST,
@@ -71,7 +72,7 @@ def release_requested(*, actor: Any, release: Any) -> None:
     )
 
 
-def release_decided(*, actor: Any, release: Any) -> None:
+def release_decided(*, actor: Actor, release: Any) -> None:
     """The person who asked (and the requesting agency's supervisors)."""
     if release.status == ReleaseStatus.RELEASED:
         title = _("%(agency)s released the record you asked for") % {

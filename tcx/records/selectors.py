@@ -11,6 +11,7 @@ from django.db.models import IntegerField, Q, QuerySet, Value, prefetch_related_
 
 from tcx.matching import Matcher, parse_entity
 from tcx.policy import rules
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.records.index import DatabaseIndex
@@ -27,7 +28,7 @@ from tcx.records.models import (
 )
 
 
-def record_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Record]:
+def record_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[Record]:
     """The records the actor may see, newest first."""
     qs = rules.visible(Record.objects.select_related("owner", "owner__country"), actor)
     filters = filters or {}
@@ -67,7 +68,7 @@ def load_lists(records: list[Record]) -> list[Record]:
     return records
 
 
-def access_record(*, actor: Any, record_id: int, action: str = rules.Action.VIEW) -> Record:
+def access_record(*, actor: Actor, record_id: int, action: str = rules.Action.VIEW) -> Record:
     """The one lookup of a record: not found when it does not exist or the actor may not see it."""
     return rules.access(
         Record.objects.select_related("owner", "owner__country"), actor=actor, pk=record_id, action=action
@@ -75,7 +76,7 @@ def access_record(*, actor: Any, record_id: int, action: str = rules.Action.VIEW
 
 
 def record_search(
-    *, actor: Any, text: str, limit: int = 20, lists: bool = False
+    *, actor: Actor, text: str, limit: int = 20, lists: bool = False
 ) -> list[tuple[Record, float]]:
     """Records the actor may see whose names or identifiers match ``text`` in any script or
     spelling (the matching engine), best first. ``lists``: their crime areas and audiences are
@@ -149,7 +150,7 @@ def _holder_label(record: Record) -> str:
     return "a member-state agency" if owner.kind == "member_state_agency" else "another agency"
 
 
-def _hit_matches(*, actor: Any, include_duplicates: bool, status: str | None = None) -> QuerySet[Match]:
+def _hit_matches(*, actor: Actor, include_duplicates: bool, status: str | None = None) -> QuerySet[Match]:
     """The matches on the actor's agency's records that its hit list shows, newest first, as
     one query: the visibility (the actor's agency holds one side) is in the ``WHERE``."""
     if not rules.sees_operational_data(actor):
@@ -168,7 +169,7 @@ def _hit_matches(*, actor: Any, include_duplicates: bool, status: str | None = N
     return qs
 
 
-def hit_views(*, actor: Any, matches: list[Match]) -> list[HitView]:
+def hit_views(*, actor: Actor, matches: list[Match]) -> list[HitView]:
     """The views of some matches already read (a page), in a constant number of queries: the
     other sides' crime areas, which of them the actor may see, and the agency's pending release
     requests are each read once for the whole page."""
@@ -214,7 +215,7 @@ class HitList:
     one queryset that a paginator counts and slices in the database; a page of views costs the
     same few queries whatever its size (``hit_views``)."""
 
-    def __init__(self, *, actor: Any, matches: QuerySet[Match]):
+    def __init__(self, *, actor: Actor, matches: QuerySet[Match]):
         self.actor = actor
         self.matches = matches
 
@@ -245,7 +246,7 @@ class HitList:
 ITER_PAGE = 200
 
 
-def hit_list(*, actor: Any, include_duplicates: bool = False, status: str | None = None) -> HitList:
+def hit_list(*, actor: Actor, include_duplicates: bool = False, status: str | None = None) -> HitList:
     """Matches on the actor's agency's records, with what the actor may know of the other side
     (``status``: only the matches in that state)."""
     return HitList(
@@ -253,7 +254,7 @@ def hit_list(*, actor: Any, include_duplicates: bool = False, status: str | None
     )
 
 
-def access_hit(*, actor: Any, match_id: int) -> HitView:
+def access_hit(*, actor: Actor, match_id: int) -> HitView:
     """The one lookup of a hit: one match by id, on a record of the actor's agency (duplicates
     included, rejected matches not); "not found" otherwise."""
     match = _hit_matches(actor=actor, include_duplicates=True).filter(pk=match_id).first()
@@ -262,13 +263,13 @@ def access_hit(*, actor: Any, match_id: int) -> HitView:
     return hit_view(actor=actor, match=match)
 
 
-def hit_view(*, actor: Any, match: Match) -> HitView:
+def hit_view(*, actor: Actor, match: Match) -> HitView:
     """The view of one match of the actor's agency (e.g. as it stands after a decision)."""
     (view,) = hit_views(actor=actor, matches=[match])
     return view
 
 
-def release_requests_to_decide(*, actor: Any) -> QuerySet[ReleaseRequest]:
+def release_requests_to_decide(*, actor: Actor) -> QuerySet[ReleaseRequest]:
     """Requests for the actor's agency's records (its supervisors decide them)."""
     if not has_capability(actor, Capability.RELEASE):
         return ReleaseRequest.objects.none()
@@ -279,14 +280,14 @@ def release_requests_to_decide(*, actor: Any) -> QuerySet[ReleaseRequest]:
     )
 
 
-def access_release_request(*, actor: Any, release_id: int) -> ReleaseRequest:
+def access_release_request(*, actor: Actor, release_id: int) -> ReleaseRequest:
     release = release_requests_to_decide(actor=actor).filter(pk=release_id).first()
     if release is None:
         raise NotFound(f"release request {release_id} not found")
     return release
 
 
-def record_links(*, actor: Any, record: Record) -> list[Any]:
+def record_links(*, actor: Actor, record: Record) -> list[Any]:
     """The links of a record whose other end the actor may also see."""
     from tcx.records.models import RecordLink
 
@@ -298,14 +299,14 @@ def record_links(*, actor: Any, record: Record) -> list[Any]:
     ]
 
 
-def import_runs(*, actor: Any) -> QuerySet[ImportRun]:
+def import_runs(*, actor: Actor) -> QuerySet[ImportRun]:
     """The imports of the actor's agency, newest first (its editors'; nobody else's)."""
     if not has_capability(actor, Capability.EDIT_OPERATIONAL):
         return ImportRun.objects.none()
     return ImportRun.objects.filter(owner=actor.organisation).select_related("created_by").order_by("-pk")
 
 
-def access_import_run(*, actor: Any, run_id: int) -> ImportRun:
+def access_import_run(*, actor: Actor, run_id: int) -> ImportRun:
     run = import_runs(actor=actor).filter(pk=run_id).first()
     if run is None:
         raise NotFound(f"import {run_id} not found")

@@ -29,6 +29,7 @@ from tcx.matching import Matcher, keys_for, screen_one
 from tcx.matching.io import UNSAFE_TEXT, shown
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
+from tcx.policy.actors import Actor, user_of
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import Action, NotFound, Policy
 from tcx.records import bulk
@@ -107,7 +108,7 @@ def check_policy_text(policy: Policy) -> None:
         raise RecordError(errors)
 
 
-def _snapshot(record: Record, *, change: str, actor: Any) -> None:
+def _snapshot(record: Record, *, change: str, actor: Actor) -> None:
     RecordVersion.objects.create(
         record=record,
         version=record.version,
@@ -116,7 +117,7 @@ def _snapshot(record: Record, *, change: str, actor: Any) -> None:
         properties=record.properties,
         caption=record.caption,
         status=record.status,
-        changed_by=actor,
+        changed_by=user_of(actor),
     )
 
 
@@ -130,7 +131,7 @@ def _crime_areas(codes: list[str]) -> list[Any]:
     return areas
 
 
-def _editor_check(actor: Any) -> None:
+def _editor_check(actor: Actor) -> None:
     if not has_capability(actor, Capability.EDIT_OPERATIONAL):
         raise NotFound("not found")
 
@@ -272,7 +273,7 @@ def _queue_matching(versions: list[tuple[int, int]]) -> None:
 @transaction.atomic
 def create_records(
     *,
-    actor: Any,
+    actor: Actor,
     rows: Sequence[RecordContent],
     policy: Policy,
     crime_areas: list[str] | None = None,
@@ -325,7 +326,7 @@ def create_records(
         source_reference=source_reference.strip(),
         hit_disclosure=hit_disclosure,
         operation_target=operation_target,
-        created_by=actor,
+        created_by=user_of(actor),
         created_at=now,
         updated_at=now,
         tlp=policy.tlp,
@@ -391,7 +392,7 @@ def create_records(
 
 def record_create(
     *,
-    actor: Any,
+    actor: Actor,
     schema: str,
     properties: dict[str, list[str]],
     policy: Policy,
@@ -431,7 +432,7 @@ def record_create(
 @transaction.atomic
 def record_update(
     *,
-    actor: Any,
+    actor: Actor,
     record: Record,
     data: dict[str, Any],
     policy: Policy | None = None,
@@ -498,7 +499,7 @@ def record_update(
 
 
 @transaction.atomic
-def record_archive(*, actor: Any, record: Record, request: HttpRequest | None = None) -> Record:
+def record_archive(*, actor: Actor, record: Record, request: HttpRequest | None = None) -> Record:
     """Archive a record: it leaves the match index and raises no new hits; its history stays."""
     if not rules.can(actor, Action.ARCHIVE, record):
         raise NotFound(f"record {record.pk} not found")
@@ -599,7 +600,7 @@ def match_record(record: Record) -> None:
 
 
 @transaction.atomic
-def match_decide(*, actor: Any, match: Match, confirm: bool, request: HttpRequest | None = None) -> Match:
+def match_decide(*, actor: Actor, match: Match, confirm: bool, request: HttpRequest | None = None) -> Match:
     """An analyst confirms or rejects a match on their agency's record; rejected never alerts again.
 
     A match is decided once: its row is locked and its state read again under the lock, so of two
@@ -618,7 +619,7 @@ def match_decide(*, actor: Any, match: Match, confirm: bool, request: HttpReques
     if match.status != MatchStatus.OPEN:
         raise DecisionConflict(_("this match was already %(status)s") % {"status": match.status})
     match.status = MatchStatus.CONFIRMED if confirm else MatchStatus.REJECTED
-    match.decided_by = actor
+    match.decided_by = user_of(actor)
     match.updated_at = timezone.now()
     match.save(update_fields=["status", "decided_by", "updated_at"])
     audit.record(
@@ -635,7 +636,7 @@ def match_decide(*, actor: Any, match: Match, confirm: bool, request: HttpReques
 @transaction.atomic
 def release_request_create(
     *,
-    actor: Any,
+    actor: Actor,
     match: Match,
     purpose: str,
     priority: str = Priority.NORMAL,
@@ -665,7 +666,7 @@ def release_request_create(
         match=match,
         record=held,
         requester=actor.organisation,
-        requested_by=actor,
+        requested_by=user_of(actor),
         purpose=purpose.strip(),
         priority=priority,
         deadline=timezone.now() + RELEASE_DEADLINES[Priority(priority)],
@@ -685,7 +686,7 @@ def release_request_create(
 @transaction.atomic
 def release_decide(
     *,
-    actor: Any,
+    actor: Actor,
     release: ReleaseRequest,
     approve: bool,
     reason: str = "",
@@ -727,7 +728,7 @@ def release_decide(
         validated.review_date = record.review_date
         rules.apply_policy(record, validated)
     release.status = ReleaseStatus.RELEASED if approve else ReleaseStatus.DECLINED
-    release.decided_by, release.decided_at = actor, timezone.now()
+    release.decided_by, release.decided_at = user_of(actor), timezone.now()
     release.reason = reason.strip()
     release.added_handling_codes = list(handling_codes or [])
     release.save()
@@ -746,7 +747,7 @@ def release_decide(
 @transaction.atomic
 def record_link_create(
     *,
-    actor: Any,
+    actor: Actor,
     source: Record,
     target: Record,
     schema: str,
@@ -772,7 +773,11 @@ def record_link_create(
     if errors:
         raise RecordError(errors)
     link = RecordLink.objects.create(
-        schema=schema, source=source, target=target, relationship=relationship.strip()[:200], created_by=actor
+        schema=schema,
+        source=source,
+        target=target,
+        relationship=relationship.strip()[:200],
+        created_by=user_of(actor),
     )
     audit.record(
         actor=actor,
