@@ -25,6 +25,7 @@ from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.exchange import downloads, selectors, services, storage
 from tcx.exchange.models import Exchange, Message
+from tcx.kernel.pages import actor_of
 from tcx.policy import rules
 from tcx.policy.rules import NotFound, Policy
 
@@ -237,7 +238,7 @@ def _message_out(message: Message) -> dict[str, Any]:
 
 
 def _thread_out(request: HttpRequest, exchange: Exchange) -> dict[str, Any]:
-    actor: Any = request.user
+    actor = actor_of(request)
     messages = selectors.thread_messages(actor=actor, exchange=exchange)
     records = selectors.linked_records(actor=actor, exchange=exchange)
     services.exchange_mark_read(
@@ -294,13 +295,13 @@ def list_exchanges(
     )
     if q:
         audit.record(
-            actor=request.user,
+            actor=actor_of(request),
             action=AuditAction.EXCHANGE_SEARCHED,
             request=request,
             data={"q": q, "via": "api"},
         )
     return _ExchangePage(
-        selectors.exchange_list(actor=request.user, filters=filters).prefetch_related("crime_areas")
+        selectors.exchange_list(actor=actor_of(request), filters=filters).prefetch_related("crime_areas")
     )
 
 
@@ -324,7 +325,7 @@ class _ExchangePage:
 
 def _send(request: HttpRequest, payload: ExchangeIn, files: list[services.Upload]) -> Any:
     exchange = services.exchange_send(
-        actor=request.user,
+        actor=actor_of(request),
         subject=payload.subject,
         body=payload.body,
         recipients=payload.recipients,
@@ -373,15 +374,15 @@ def send_exchange_multipart(
     summary="The thread (read receipts and audit)",
 )
 def get_exchange(request: HttpRequest, exchange_id: int) -> Any:
-    exchange = selectors.access_exchange(actor=request.user, exchange_id=exchange_id)
+    exchange = selectors.access_exchange(actor=actor_of(request), exchange_id=exchange_id)
     return _thread_out(request, exchange)
 
 
 @router.post("/exchanges/{exchange_id}/messages", response={201: MessageOut}, summary="Reply or answer")
 def reply_exchange(request: HttpRequest, exchange_id: int, payload: ReplyIn) -> Any:
-    exchange = selectors.access_exchange(actor=request.user, exchange_id=exchange_id)
+    exchange = selectors.access_exchange(actor=actor_of(request), exchange_id=exchange_id)
     message = services.message_reply(
-        actor=request.user,
+        actor=actor_of(request),
         exchange=exchange,
         body=payload.body,
         policy=Policy(**payload.policy.model_dump(), audience_organisations=payload.audience),
@@ -392,8 +393,8 @@ def reply_exchange(request: HttpRequest, exchange_id: int, payload: ReplyIn) -> 
 
 
 def _state_change(request: HttpRequest, exchange_id: int, verb: Any, **kwargs: Any) -> Any:
-    exchange = selectors.access_exchange(actor=request.user, exchange_id=exchange_id)
-    verb(actor=request.user, exchange=exchange, request=request, **kwargs)
+    exchange = selectors.access_exchange(actor=actor_of(request), exchange_id=exchange_id)
+    verb(actor=actor_of(request), exchange=exchange, request=request, **kwargs)
     exchange.refresh_from_db()
     return _exchange_out(exchange)
 
@@ -419,9 +420,9 @@ def close_exchange(request: HttpRequest, exchange_id: int) -> Any:
     summary="Forward to a third agency (under H2: a request to the provider)",
 )
 def forward_exchange(request: HttpRequest, exchange_id: int, payload: ForwardIn) -> Any:
-    exchange = selectors.access_exchange(actor=request.user, exchange_id=exchange_id)
+    exchange = selectors.access_exchange(actor=actor_of(request), exchange_id=exchange_id)
     forward = services.exchange_forward(
-        actor=request.user,
+        actor=actor_of(request),
         exchange=exchange,
         organisation_id=payload.organisation,
         reason=payload.reason,
@@ -445,14 +446,14 @@ def _forward_out(forward: Any) -> dict[str, Any]:
 
 @router.get("/forwards", response=list[ForwardOut], summary="Forward requests waiting for your agency")
 def list_forwards(request: HttpRequest) -> Any:
-    return [_forward_out(f) for f in selectors.forward_requests_for_provider(actor=request.user)]
+    return [_forward_out(f) for f in selectors.forward_requests_for_provider(actor=actor_of(request))]
 
 
 @router.post("/forwards/{forward_id}/decision", response=ForwardOut, summary="Approve or decline a forward")
 def decide_forward(request: HttpRequest, forward_id: int, payload: ForwardDecisionIn) -> Any:
-    forward = selectors.access_forward(actor=request.user, forward_id=forward_id)
+    forward = selectors.access_forward(actor=actor_of(request), forward_id=forward_id)
     forward = services.forward_decide(
-        actor=request.user, forward=forward, approve=payload.approve, request=request
+        actor=actor_of(request), forward=forward, approve=payload.approve, request=request
     )
     return _forward_out(forward)
 
@@ -470,7 +471,7 @@ def decide_forward(request: HttpRequest, forward_id: int, payload: ForwardDecisi
     },
 )
 def download_attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    attachment = selectors.access_attachment(actor=request.user, attachment_id=attachment_id)
+    attachment = selectors.access_attachment(actor=actor_of(request), attachment_id=attachment_id)
     try:
         return downloads.attachment_response(request, attachment)
     except storage.AttachmentError as exc:
@@ -481,7 +482,7 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> HttpRespons
     "/measures", response=MeasureOut, summary="Your agency's answers within the deadline (supervisors)"
 )
 def service_measures(request: HttpRequest) -> Any:
-    measure = selectors.service_measures(actor=request.user)
+    measure = selectors.service_measures(actor=actor_of(request))
     if measure is None:
         raise NotFound("not found")
     return {

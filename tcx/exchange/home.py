@@ -6,9 +6,10 @@ from typing import Any
 
 from tcx.exchange import selectors
 from tcx.policy import rules
+from tcx.policy.actors import Actor
 
 
-def exchange_panel(actor: Any) -> dict[str, Any] | None:
+def exchange_panel(actor: Actor) -> dict[str, Any] | None:
     if not rules.sees_operational_data(actor):
         return None
     counts = selectors.waiting_counts(actor=actor)

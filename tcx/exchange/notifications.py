@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from tcx.exchange.models import Priority
 from tcx.notifications import services as notifications
 from tcx.notifications.registry import register_deadline_check, register_kind
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability
 
 REQUEST = "exchange.request"
@@ -44,7 +45,7 @@ def _thread_url(exchange: Any) -> str:
     return reverse("exchange:thread", kwargs={"exchange_id": exchange.pk})
 
 
-def request_sent(*, actor: Any, exchange: Any) -> None:
+def request_sent(*, actor: Actor, exchange: Any) -> None:
     """The operational people of every organisation the request was delivered to (recipients
     and copy recipients: the thread's audience), urgent when the request is."""
     organisations = sorted(exchange.participants.values_list("organisation_id", flat=True))
@@ -64,7 +65,7 @@ def request_sent(*, actor: Any, exchange: Any) -> None:
     )
 
 
-def replied(*, actor: Any, exchange: Any, message: Any) -> None:
+def replied(*, actor: Actor, exchange: Any, message: Any) -> None:
     """The organisations the reply is addressed to (its audience): the sender of the request on
     the owner's side; on a participant's side, the person it is assigned to, else its people."""
     audience = set(message.audience_organisations.values_list("pk", flat=True))
@@ -88,7 +89,7 @@ def replied(*, actor: Any, exchange: Any, message: Any) -> None:
     )
 
 
-def forward_requested(*, actor: Any, forward: Any, organisation_ids: list[int]) -> None:
+def forward_requested(*, actor: Actor, forward: Any, organisation_ids: list[int]) -> None:
     """The people who may decide a forward in each agency whose parts of the thread wait for it
     (each decides for its own parts only)."""
     exchange = forward.exchange
@@ -111,7 +112,7 @@ def forward_requested(*, actor: Any, forward: Any, organisation_ids: list[int]) 
     )
 
 
-def assigned(*, actor: Any, exchange: Any, assignee: Any) -> None:
+def assigned(*, actor: Actor, exchange: Any, assignee: Any) -> None:
     notifications.notify(
         recipients=[assignee],
         kind=ASSIGNED,

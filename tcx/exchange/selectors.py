@@ -27,6 +27,7 @@ from tcx.exchange.models import (
     ParticipantRole,
 )
 from tcx.policy import rules
+from tcx.policy.actors import Actor, user_of
 from tcx.policy.capabilities import Capability, has_capability, holders
 from tcx.policy.rules import NotFound
 
@@ -83,14 +84,14 @@ def _id_or_not_found(value: int, what: str) -> int:
     return value
 
 
-def access_exchange(*, actor: Any, exchange_id: int, action: str = rules.Action.VIEW) -> Exchange:
+def access_exchange(*, actor: Actor, exchange_id: int, action: str = rules.Action.VIEW) -> Exchange:
     """The one lookup of an exchange: NotFound if it does not exist or the actor may not see it."""
     _id_or_not_found(exchange_id, "exchange")
     queryset = Exchange.objects.select_related("owner__country", "sender")
     return rules.access(queryset, actor=actor, pk=exchange_id, action=action)
 
 
-def thread_messages(*, actor: Any, exchange: Exchange) -> list[Message]:
+def thread_messages(*, actor: Actor, exchange: Exchange) -> list[Message]:
     """The messages of the thread the actor may see (each message has its own policy)."""
     queryset = Message.objects.filter(exchange=exchange).select_related("owner", "author")
     return list(
@@ -100,7 +101,7 @@ def thread_messages(*, actor: Any, exchange: Exchange) -> list[Message]:
     )
 
 
-def access_attachment(*, actor: Any, attachment_id: int) -> Attachment:
+def access_attachment(*, actor: Actor, attachment_id: int) -> Attachment:
     _id_or_not_found(attachment_id, "attachment")
     attachment = Attachment.objects.filter(pk=attachment_id).select_related("message__exchange").first()
     # The message and its thread: a message is never reached outside a thread its reader sees.
@@ -140,7 +141,7 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
     )
 
 
-def _text_matches(*, actor: Any, text: str) -> Q:
+def _text_matches(*, actor: Actor, text: str) -> Q:
     """Exchanges whose subject, or a message the actor may see, contains ``text``.
 
     Few matches (a phone number, a name): the ids, found through the text indexes (pg_trgm on
@@ -170,7 +171,7 @@ def _reference_prefix(prefix: str) -> Q:
     return q
 
 
-def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> QuerySet[Exchange]:
+def exchange_list(*, actor: Actor, filters: ExchangeFilters | None = None) -> QuerySet[Exchange]:
     """The exchanges the actor may see: received (inbox), sent (outbox) or both ("all"), filtered,
     newest first, as one queryset with no cap (the caller paginates: every exchange is reachable).
 
@@ -180,7 +181,7 @@ def exchange_list(*, actor: Any, filters: ExchangeFilters | None = None) -> Quer
     return _box(actor, filters or ExchangeFilters())
 
 
-def _box(actor: Any, f: ExchangeFilters) -> QuerySet[Exchange]:
+def _box(actor: Actor, f: ExchangeFilters) -> QuerySet[Exchange]:
     org = actor.organisation_id if rules.sees_operational_data(actor) else 0
     queryset = rules.visible(Exchange.objects.all(), actor, per_row=True)
     mine = Participant.objects.filter(exchange=OuterRef("pk"), organisation_id=org)
@@ -222,7 +223,7 @@ def _box(actor: Any, f: ExchangeFilters) -> QuerySet[Exchange]:
         other = Participant.objects.filter(exchange=OuterRef("pk"), organisation__country__code=code)
         queryset = queryset.filter(Q(owner__country__code=code) | Exists(other))
     if f.assigned_to_me:
-        queryset = queryset.filter(Exists(mine.filter(assigned_to=actor)))
+        queryset = queryset.filter(Exists(mine.filter(assigned_to=user_of(actor))))
     text = f.q.strip()
     if text and REFERENCE_RE.match(text):
         queryset = queryset.filter(_reference_prefix(text.upper()))
@@ -231,7 +232,7 @@ def _box(actor: Any, f: ExchangeFilters) -> QuerySet[Exchange]:
     return queryset.select_related("owner__country").order_by(*order)
 
 
-def linked_records(*, actor: Any, exchange: Exchange) -> list[Any]:
+def linked_records(*, actor: Actor, exchange: Exchange) -> list[Any]:
     """The records linked to the exchange that the actor may see, in the order they were linked.
 
     Each is resolved through ``tcx.records`` with the reader as actor, so the records' own
@@ -246,13 +247,13 @@ def linked_records(*, actor: Any, exchange: Exchange) -> list[Any]:
     return [found[record_id] for record_id in ids if record_id in found]
 
 
-def participants_of(*, actor: Any, exchange: Exchange) -> list[Participant]:
+def participants_of(*, actor: Actor, exchange: Exchange) -> list[Participant]:
     if not rules.is_visible(exchange, actor):
         return []
     return list(exchange.participants.select_related("organisation__country", "addressed_to", "assigned_to"))
 
 
-def my_participation(*, actor: Any, exchange: Exchange) -> Participant | None:
+def my_participation(*, actor: Actor, exchange: Exchange) -> Participant | None:
     return next(
         (
             p
@@ -263,7 +264,7 @@ def my_participation(*, actor: Any, exchange: Exchange) -> Participant | None:
     )
 
 
-def forward_requests_for_provider(*, actor: Any) -> QuerySet[ForwardRequest]:
+def forward_requests_for_provider(*, actor: Actor) -> QuerySet[ForwardRequest]:
     """Forward requests waiting for the actor's agency's decision: those where a part of the
     thread the agency owns (the exchange or one of its messages) waits for its consent. The
     person who asked never decides their own request."""
@@ -274,12 +275,12 @@ def forward_requests_for_provider(*, actor: Any) -> QuerySet[ForwardRequest]:
     )
     return (
         ForwardRequest.objects.filter(Exists(waiting), status=ForwardStatus.PENDING)
-        .exclude(requested_by=actor)
+        .exclude(requested_by=user_of(actor))
         .select_related("exchange", "organisation", "requested_by")
     )
 
 
-def access_forward(*, actor: Any, forward_id: int) -> ForwardRequest:
+def access_forward(*, actor: Actor, forward_id: int) -> ForwardRequest:
     _id_or_not_found(forward_id, "forward request")
     forward = forward_requests_for_provider(actor=actor).filter(pk=forward_id).first()
     if forward is None or not rules.is_visible(forward.exchange, actor):
@@ -287,7 +288,7 @@ def access_forward(*, actor: Any, forward_id: int) -> ForwardRequest:
     return forward
 
 
-def forwards_of(*, actor: Any, exchange: Exchange) -> list[ForwardRequest]:
+def forwards_of(*, actor: Actor, exchange: Exchange) -> list[ForwardRequest]:
     """The forwards of a thread the actor's agency asked for or has a part in."""
     if not rules.is_visible(exchange, actor):
         return []
@@ -298,7 +299,7 @@ def forwards_of(*, actor: Any, exchange: Exchange) -> list[ForwardRequest]:
     return list(forwards)
 
 
-def forward_parts_waiting(*, actor: Any, forward: ForwardRequest) -> list[Message]:
+def forward_parts_waiting(*, actor: Actor, forward: ForwardRequest) -> list[Message]:
     """The actor's agency's messages that a forward asks to pass on (for its decision)."""
     ids = ForwardConsent.objects.filter(
         forward=forward, organisation_id=actor.organisation_id, status=ForwardStatus.PENDING
@@ -316,7 +317,7 @@ def forward_waiting_for(*, forward: ForwardRequest) -> list[str]:
     return sorted(set(names))
 
 
-def waiting_counts(*, actor: Any) -> dict[str, int]:
+def waiting_counts(*, actor: Actor) -> dict[str, int]:
     """For the home panel and the badge: open received requests, overdue ones, assigned to me.
 
     Each count stops at ``COUNT_LIMIT + 1`` (shown as "1000+"), read from the participant rows'
@@ -329,7 +330,7 @@ def waiting_counts(*, actor: Any) -> dict[str, int]:
     queries = {
         "open": visible.filter(**own),
         "overdue": visible.filter(**own, participants__deadline_at__lt=timezone.now()),
-        "assigned": visible.filter(**own, participants__assigned_to=actor),
+        "assigned": visible.filter(**own, participants__assigned_to=user_of(actor)),
     }
     # The three capped counts in one round trip: SELECT (SELECT COUNT(*) FROM (... LIMIT n)), ...
     # The inner SQL is the ORM's own, with its values as parameters: nothing user-given is pasted.
@@ -367,7 +368,7 @@ class ServiceMeasure:
         return self.within_5_days / self.due if self.due else None
 
 
-def service_measures(*, actor: Any, since: dt.datetime | None = None) -> ServiceMeasure | None:
+def service_measures(*, actor: Actor, since: dt.datetime | None = None) -> ServiceMeasure | None:
     """The actor's agency's share of received requests answered within the deadline (and within
     5 days, Europol's target), over requests already answered or past their deadline.
     Supervisors only; counts, never content."""

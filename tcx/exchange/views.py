@@ -26,6 +26,7 @@ from tcx.exchange.models import Exchange, ExchangeStatus
 from tcx.kernel.errors import FieldErrors
 from tcx.kernel.forms import add_field_errors
 from tcx.kernel.pages import actor_of, page
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability
 
 PAGE_SIZE = 100
@@ -143,7 +144,7 @@ def compose_view(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/compose.html", {"form": form})
 
 
-def _reply_organisations(actor: Any, exchange: Exchange) -> list[Any]:
+def _reply_organisations(actor: Actor, exchange: Exchange) -> list[Any]:
     """The organisations of the thread a reply may go to (all but the actor's own)."""
     organisations = [exchange.owner] + [
         p.organisation for p in selectors.participants_of(actor=actor, exchange=exchange)
@@ -151,7 +152,7 @@ def _reply_organisations(actor: Any, exchange: Exchange) -> list[Any]:
     return [o for o in organisations if o.pk != actor.organisation_id]
 
 
-def _thread_context(request: HttpRequest, actor: Any, exchange: Exchange) -> dict[str, Any]:
+def _thread_context(request: HttpRequest, actor: Actor, exchange: Exchange) -> dict[str, Any]:
     participation = selectors.my_participation(actor=actor, exchange=exchange)
     is_sender = exchange.owner_id == actor.organisation_id
     is_open = exchange.status != ExchangeStatus.CLOSED

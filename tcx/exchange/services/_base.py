@@ -23,6 +23,7 @@ from tcx.kernel.errors import FieldErrors
 from tcx.kernel.text import texts_problems
 from tcx.kernel.updates import apply_changes
 from tcx.organisations import selectors as org_selectors
+from tcx.policy.actors import Actor
 
 DEFAULT_DEADLINES = {
     "urgent": dt.timedelta(hours=8),
@@ -100,7 +101,7 @@ def _thread_audience(exchange: Exchange, *, without: int) -> list[int]:
     return sorted(orgs - {without})
 
 
-def _participant(exchange: Exchange, actor: Any) -> Participant | None:
+def _participant(exchange: Exchange, actor: Actor) -> Participant | None:
     return exchange.participants.filter(organisation_id=actor.organisation_id).first()
 
 

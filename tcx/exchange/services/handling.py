@@ -38,6 +38,7 @@ from tcx.exchange.services._base import (
 )
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
+from tcx.policy.actors import Actor, user_of
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import Action, NotFound
 
@@ -45,7 +46,7 @@ from tcx.policy.rules import Action, NotFound
 @transaction.atomic
 def exchange_mark_read(
     *,
-    actor: Any,
+    actor: Actor,
     exchange: Exchange,
     messages: list[Message],
     records: list[Any] | None = None,
@@ -72,11 +73,13 @@ def exchange_mark_read(
     foreign = [m for m in messages if m.owner_id != actor.organisation_id]
     if foreign:
         seen = set(
-            ReadReceipt.objects.filter(reader=actor, message__in=foreign).values_list("message_id", flat=True)
+            ReadReceipt.objects.filter(reader=user_of(actor), message__in=foreign).values_list(
+                "message_id", flat=True
+            )
         )
         ReadReceipt.objects.bulk_create(
             [
-                ReadReceipt(message=m, reader=actor, organisation_id=actor.organisation_id)
+                ReadReceipt(message=m, reader=user_of(actor), organisation_id=actor.organisation_id)
                 for m in foreign
                 if m.pk not in seen
             ]
@@ -90,7 +93,7 @@ def exchange_mark_read(
         audit.record(actor=actor, action=AuditAction.EXCHANGE_DELIVERED, target=exchange, request=request)
 
 
-def _recipient_check(exchange: Exchange, actor: Any) -> Participant:
+def _recipient_check(exchange: Exchange, actor: Actor) -> Participant:
     if not rules.is_visible(exchange, actor):
         raise NotFound("not found")
     participant = _participant(exchange, actor)
@@ -100,7 +103,7 @@ def _recipient_check(exchange: Exchange, actor: Any) -> Participant:
 
 
 @transaction.atomic
-def exchange_acknowledge(*, actor: Any, exchange: Exchange, request: HttpRequest | None = None) -> Exchange:
+def exchange_acknowledge(*, actor: Actor, exchange: Exchange, request: HttpRequest | None = None) -> Exchange:
     """A recipient agency confirms it has the request and is working on it."""
     participant = _recipient_check(exchange, actor)
     if exchange.status == ExchangeStatus.CLOSED:
@@ -117,7 +120,7 @@ def exchange_acknowledge(*, actor: Any, exchange: Exchange, request: HttpRequest
 
 @transaction.atomic
 def exchange_assign(
-    *, actor: Any, exchange: Exchange, assignee_id: int | None, request: HttpRequest | None = None
+    *, actor: Actor, exchange: Exchange, assignee_id: int | None, request: HttpRequest | None = None
 ) -> Participant:
     """Assign the exchange to a colleague of the actor's agency (None: unassign)."""
     participant = _recipient_check(exchange, actor)
@@ -148,7 +151,7 @@ def exchange_assign(
 
 
 @transaction.atomic
-def exchange_close(*, actor: Any, exchange: Exchange, request: HttpRequest | None = None) -> Exchange:
+def exchange_close(*, actor: Actor, exchange: Exchange, request: HttpRequest | None = None) -> Exchange:
     """Close the thread (the sender or a recipient agency)."""
     if not rules.is_visible(exchange, actor):
         raise NotFound("not found")
@@ -201,7 +204,7 @@ def _apply_forward(forward: ForwardRequest) -> None:
 @transaction.atomic
 def exchange_forward(
     *,
-    actor: Any,
+    actor: Actor,
     exchange: Exchange,
     organisation_id: int,
     reason: str = "",
@@ -241,7 +244,7 @@ def exchange_forward(
         )
     now = timezone.now()
     forward = ForwardRequest.objects.create(
-        exchange=exchange, requested_by=actor, organisation=target, reason=reason[:500]
+        exchange=exchange, requested_by=user_of(actor), organisation=target, reason=reason[:500]
     )
     parts: list[tuple[Message | None, Any]] = [(None, exchange)]
     parts += [(m, m) for m in selectors.thread_messages(actor=actor, exchange=exchange)]
@@ -254,13 +257,13 @@ def exchange_forward(
                 message=message,
                 organisation_id=part.owner_id,
                 status=ForwardStatus.APPROVED if allowed else ForwardStatus.PENDING,
-                decided_by=actor if allowed else None,
+                decided_by=user_of(actor) if allowed else None,
                 decided_at=now if allowed else None,
             )
         )
     ForwardConsent.objects.bulk_create(consents)
     if all(c.status == ForwardStatus.APPROVED for c in consents):
-        forward.decided_by = actor
+        forward.decided_by = user_of(actor)
         forward.save(update_fields=["decided_by"])
     _apply_forward(forward)
     waiting = sorted({c.organisation_id for c in consents if c.status == ForwardStatus.PENDING})
@@ -285,7 +288,7 @@ def exchange_forward(
 
 @transaction.atomic
 def forward_decide(
-    *, actor: Any, forward: ForwardRequest, approve: bool, request: HttpRequest | None = None
+    *, actor: Actor, forward: ForwardRequest, approve: bool, request: HttpRequest | None = None
 ) -> ForwardRequest:
     """The owner of parts of the thread approves or declines forwarding its own parts.
 
@@ -306,10 +309,10 @@ def forward_decide(
     decided = list(mine.values_list("message_id", flat=True))
     mine.update(
         status=ForwardStatus.APPROVED if approve else ForwardStatus.DECLINED,
-        decided_by=actor,
+        decided_by=user_of(actor),
         decided_at=timezone.now(),
     )
-    forward.decided_by = actor
+    forward.decided_by = user_of(actor)
     forward.save(update_fields=["decided_by"])
     _apply_forward(forward)
     audit.record(

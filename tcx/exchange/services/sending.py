@@ -42,10 +42,11 @@ from tcx.exchange.services._base import (
 from tcx.kernel.text import nul_problem
 from tcx.organisations import selectors as org_selectors
 from tcx.policy import rules
+from tcx.policy.actors import Actor, user_of
 from tcx.policy.rules import NotFound, Policy
 
 
-def _sender_check(actor: Any) -> None:
+def _sender_check(actor: Actor) -> None:
     if not rules.sees_operational_data(actor):
         raise NotFound("not found")
 
@@ -133,7 +134,7 @@ def _attach(message: Message, checked: list[tuple[Upload, str, str]], written: l
         )
 
 
-def _check_linked_records(actor: Any, ids: list[int], errors: dict[str, str]) -> list[int]:
+def _check_linked_records(actor: Actor, ids: list[int], errors: dict[str, str]) -> list[int]:
     """The ids of records the sender links, each one a record the sender may see."""
     ids = list(dict.fromkeys(ids))
     if not ids:
@@ -170,7 +171,7 @@ def _cleanup_on_failure(written: list[str]) -> None:
 
 def exchange_send(
     *,
-    actor: Any,
+    actor: Actor,
     subject: str,
     body: str,
     recipients: list[int],
@@ -216,7 +217,7 @@ def exchange_send(
 
 def _send(
     *,
-    actor: Any,
+    actor: Actor,
     subject: str,
     body: str,
     recipients: list[int],
@@ -268,13 +269,13 @@ def _send(
     if errors:
         raise ExchangeError(errors)
     now = timezone.now()
-    country = actor.organisation.country.code if actor.organisation.country_id else "XX"
+    country = actor.organisation.country.code if actor.organisation.country is not None else "XX"
     exchange = Exchange.objects.create(
         owner=actor.organisation,
         reference=next_reference(country_code=country, year=now.year),
         subject=subject,
         priority=priority,
-        sender=actor,
+        sender=user_of(actor),
         created_at=now,
         updated_at=now,
         deadline_at=deadline_for(priority, sent_at=now),
@@ -298,7 +299,7 @@ def _send(
         ]
     )
     message = Message.objects.create(
-        exchange=exchange, owner=actor.organisation, author=actor, body=body, created_at=now
+        exchange=exchange, owner=actor.organisation, author=user_of(actor), body=body, created_at=now
     )
     rules.apply_policy(message, validated)
     _attach(message, checked, written)
@@ -324,7 +325,7 @@ def _send(
 @transaction.atomic
 def message_reply(
     *,
-    actor: Any,
+    actor: Actor,
     exchange: Exchange,
     body: str,
     policy: Policy | None = None,
@@ -353,7 +354,7 @@ def message_reply(
 
 def _reply(
     *,
-    actor: Any,
+    actor: Actor,
     exchange: Exchange,
     body: str,
     policy: Policy,
@@ -395,7 +396,7 @@ def _reply(
         raise ExchangeError(errors)
     is_answer = actor.organisation_id != exchange.owner_id
     message = Message.objects.create(
-        exchange=exchange, owner=actor.organisation, author=actor, body=body, is_answer=is_answer
+        exchange=exchange, owner=actor.organisation, author=user_of(actor), body=body, is_answer=is_answer
     )
     rules.apply_policy(message, validated)
     _attach(message, checked, written)
