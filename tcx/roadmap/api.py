@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from tcx.api.problems import ApiProblem
 from tcx.api.routing import ApiRouter
+from tcx.kernel.pages import actor_of
 from tcx.roadmap import planfile, selectors, services
 from tcx.roadmap.schemas import (
     ActionLineOut,
@@ -51,28 +52,30 @@ router = ApiRouter(tags=["roadmap"])
 
 @router.get("/meetings", response=list[MeetingOut], summary="Meetings the caller may see")
 def list_meetings(request: HttpRequest) -> Any:
-    return selectors.meeting_list(actor=request.user)
+    return selectors.meeting_list(actor=actor_of(request))
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="Create a meeting (Secretariat)")
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Any:
-    return Status(201, services.meeting_create(actor=request.user, data=payload.dict()))
+    return Status(201, services.meeting_create(actor=actor_of(request), data=payload.dict()))
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut)
 def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
-    return selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    return selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
 
 
 @router.patch("/meetings/{meeting_id}", response=MeetingOut, summary="Change a meeting (Secretariat)")
 def update_meeting(request: HttpRequest, meeting_id: int, payload: MeetingPatch) -> Any:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    return services.meeting_update(actor=request.user, meeting=meeting, data=payload.dict(exclude_unset=True))
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
+    return services.meeting_update(
+        actor=actor_of(request), meeting=meeting, data=payload.dict(exclude_unset=True)
+    )
 
 
 @router.get("/meetings/{meeting_id}/documents", response=list[DocumentOut], summary="A meeting's documents")
 def list_meeting_documents(request: HttpRequest, meeting_id: int) -> Any:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
     return meeting.documents.order_by("pk")
 
 
@@ -84,16 +87,16 @@ def list_meeting_documents(request: HttpRequest, meeting_id: int) -> Any:
 def add_meeting_document(
     request: HttpRequest, meeting_id: int, file: File[UploadedFile], title: Form[str] = ""
 ) -> Any:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
     if not file.size:
         raise ApiProblem(422, "the file is empty", errors=[{"field": "file", "message": "the file is empty"}])
-    document = services.meeting_document_add(actor=request.user, meeting=meeting, title=title, file=file)
+    document = services.meeting_document_add(actor=actor_of(request), meeting=meeting, title=title, file=file)
     return Status(201, document)
 
 
 @router.get("/decisions", response=list[DecisionOut], summary="Decisions of the meetings the caller may see")
 def list_decisions(request: HttpRequest, meeting_id: int | None = None) -> Any:
-    qs = selectors.decision_list(actor=request.user)
+    qs = selectors.decision_list(actor=actor_of(request))
     return qs.filter(meeting_id=meeting_id) if meeting_id else qs
 
 
@@ -101,15 +104,17 @@ def list_decisions(request: HttpRequest, meeting_id: int | None = None) -> Any:
     "/meetings/{meeting_id}/decisions", response={201: DecisionOut}, summary="Record a decision (Secretariat)"
 )
 def create_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) -> Any:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    return Status(201, services.decision_create(actor=request.user, meeting=meeting, data=payload.dict()))
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
+    return Status(
+        201, services.decision_create(actor=actor_of(request), meeting=meeting, data=payload.dict())
+    )
 
 
 @router.patch("/decisions/{decision_id}", response=DecisionOut, summary="Change a decision (Secretariat)")
 def update_decision(request: HttpRequest, decision_id: int, payload: DecisionPatch) -> Any:
-    decision = selectors.access_decision(actor=request.user, decision_id=decision_id)
+    decision = selectors.access_decision(actor=actor_of(request), decision_id=decision_id)
     return services.decision_update(
-        actor=request.user, decision=decision, data=payload.dict(exclude_unset=True)
+        actor=actor_of(request), decision=decision, data=payload.dict(exclude_unset=True)
     )
 
 
@@ -182,9 +187,9 @@ PLAN_FILE = {
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": PLAN_FILE}}}},
 )
 def load_plan(request: HttpRequest) -> Any:
-    if selectors.scope_of(request.user) is None:
+    if selectors.scope_of(actor_of(request)) is None:
         raise ApiProblem(404, "not found")
-    plan = planfile.plan_load(actor=request.user, raw=request.body)
+    plan = planfile.plan_load(actor=actor_of(request), raw=request.body)
     components = plan.components.count()
     lines = sum(c.action_lines.count() for c in plan.components.all())
     return Status(201, {"code": plan.code, "components": components, "action_lines": lines})
@@ -211,70 +216,70 @@ def list_lines(
     if due_before_next_somtc:
         somtc = selectors.next_somtc()
         filters["due_before"] = somtc.starts_on if somtc else dt.date.max
-    return selectors.action_line_list(actor=request.user, filters=filters)
+    return selectors.action_line_list(actor=actor_of(request), filters=filters)
 
 
 @router.get("/lines/{line_id}", response=ActionLineOut)
 def get_line(request: HttpRequest, line_id: int) -> Any:
-    return selectors.access_action_line(actor=request.user, line_id=line_id)
+    return selectors.access_action_line(actor=actor_of(request), line_id=line_id)
 
 
 @router.patch("/lines/{line_id}", response=ActionLineOut, summary="Change an action line (Secretariat)")
 def update_line(request: HttpRequest, line_id: int, payload: LinePatch) -> Any:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    services.action_line_update(actor=request.user, line=line, data=payload.dict(exclude_unset=True))
-    return selectors.access_action_line(actor=request.user, line_id=line_id)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
+    services.action_line_update(actor=actor_of(request), line=line, data=payload.dict(exclude_unset=True))
+    return selectors.access_action_line(actor=actor_of(request), line_id=line_id)
 
 
 @router.post(
     "/lines/{line_id}/milestones", response={201: MilestoneOut}, summary="Add a milestone (Secretariat)"
 )
 def add_milestone(request: HttpRequest, line_id: int, payload: MilestoneIn) -> Any:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    return Status(201, services.milestone_add(actor=request.user, line=line, data=payload.dict()))
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
+    return Status(201, services.milestone_add(actor=actor_of(request), line=line, data=payload.dict()))
 
 
 @router.patch("/milestones/{milestone_id}", response=MilestoneOut, summary="Change a milestone (Secretariat)")
 def update_milestone(request: HttpRequest, milestone_id: int, payload: MilestonePatch) -> Any:
-    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
+    milestone = selectors.access_milestone(actor=actor_of(request), milestone_id=milestone_id)
     return services.milestone_update(
-        actor=request.user, milestone=milestone, data=payload.dict(exclude_unset=True)
+        actor=actor_of(request), milestone=milestone, data=payload.dict(exclude_unset=True)
     )
 
 
 @router.delete("/milestones/{milestone_id}", response={204: None}, summary="Remove a milestone (Secretariat)")
 def remove_milestone(request: HttpRequest, milestone_id: int) -> Any:
-    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
-    services.milestone_remove(actor=request.user, milestone=milestone)
+    milestone = selectors.access_milestone(actor=actor_of(request), milestone_id=milestone_id)
+    services.milestone_remove(actor=actor_of(request), milestone=milestone)
     return Status(204, None)
 
 
 @router.get("/lines/{line_id}/progress", response=list[ProgressOut])
 def list_progress(request: HttpRequest, line_id: int) -> Any:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    return selectors.progress_list(actor=request.user, line=line)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
+    return selectors.progress_list(actor=actor_of(request), line=line)
 
 
 @router.post(
     "/lines/{line_id}/progress", response={201: ProgressOut}, summary="Record progress (lead/co-lead state)"
 )
 def record_progress(request: HttpRequest, line_id: int, payload: ProgressIn) -> Any:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
     meeting = (
-        selectors.access_meeting(actor=request.user, meeting_id=payload.meeting_id)
+        selectors.access_meeting(actor=actor_of(request), meeting_id=payload.meeting_id)
         if payload.meeting_id
         else None
     )
     update = services.progress_record(
-        actor=request.user, line=line, text=payload.text, status=payload.status, meeting=meeting
+        actor=actor_of(request), line=line, text=payload.text, status=payload.status, meeting=meeting
     )
     return Status(201, update)
 
 
 @router.post("/lines/{line_id}/drop", response=ActionLineOut, summary="Drop a line (Secretariat)")
 def drop_line(request: HttpRequest, line_id: int, payload: DropIn) -> Any:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    return services.action_line_drop(actor=request.user, line=line, reason=payload.reason)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
+    return services.action_line_drop(actor=actor_of(request), line=line, reason=payload.reason)
 
 
 # --- capacity building ----------------------------------------------------------------------
@@ -282,25 +287,25 @@ def drop_line(request: HttpRequest, line_id: int, payload: DropIn) -> Any:
 
 @router.get("/programmes", response=list[ProgrammeOut])
 def list_programmes(request: HttpRequest) -> Any:
-    return selectors.programme_list(actor=request.user)
+    return selectors.programme_list(actor=actor_of(request))
 
 
 @router.post(
     "/programmes", response={201: ProgrammeOut}, summary="Create a programme (sponsor or Secretariat)"
 )
 def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Any:
-    return Status(201, services.programme_create(actor=request.user, data=payload.dict()))
+    return Status(201, services.programme_create(actor=actor_of(request), data=payload.dict()))
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeOut)
 def get_programme(request: HttpRequest, programme_id: int) -> Any:
-    return selectors.access_programme(actor=request.user, programme_id=programme_id)
+    return selectors.access_programme(actor=actor_of(request), programme_id=programme_id)
 
 
 @router.get("/programmes/{programme_id}/nominations", response=list[NominationOut])
 def list_nominations(request: HttpRequest, programme_id: int) -> Any:
-    programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
-    return selectors.nomination_list(actor=request.user, programme=programme)
+    programme = selectors.access_programme(actor=actor_of(request), programme_id=programme_id)
+    return selectors.nomination_list(actor=actor_of(request), programme=programme)
 
 
 @router.post(
@@ -309,9 +314,9 @@ def list_nominations(request: HttpRequest, programme_id: int) -> Any:
     summary="Nominate (member-state agency)",
 )
 def create_nomination(request: HttpRequest, programme_id: int, payload: NominationIn) -> Any:
-    programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
+    programme = selectors.access_programme(actor=actor_of(request), programme_id=programme_id)
     nomination = services.nomination_create(
-        actor=request.user,
+        actor=actor_of(request),
         programme=programme,
         nominee_name=payload.nominee_name,
         nominee_title=payload.nominee_title,
@@ -325,8 +330,8 @@ def create_nomination(request: HttpRequest, programme_id: int, payload: Nominati
     summary="Approve, decline, attendance, completion",
 )
 def decide_nomination(request: HttpRequest, nomination_id: int, payload: NominationDecisionIn) -> Any:
-    nomination = selectors.access_nomination(actor=request.user, nomination_id=nomination_id)
-    return services.nomination_decide(actor=request.user, nomination=nomination, status=payload.status)
+    nomination = selectors.access_nomination(actor=actor_of(request), nomination_id=nomination_id)
+    return services.nomination_decide(actor=actor_of(request), nomination=nomination, status=payload.status)
 
 
 # --- equipment ------------------------------------------------------------------------------
@@ -334,39 +339,39 @@ def decide_nomination(request: HttpRequest, nomination_id: int, payload: Nominat
 
 @router.get("/equipment/needs", response=list[NeedOut])
 def list_needs(request: HttpRequest) -> Any:
-    return selectors.need_list(actor=request.user)
+    return selectors.need_list(actor=actor_of(request))
 
 
 @router.post(
     "/equipment/needs", response={201: NeedOut}, summary="Post an equipment need (member-state agency)"
 )
 def create_need(request: HttpRequest, payload: NeedIn) -> Any:
-    return Status(201, services.need_post(actor=request.user, **payload.dict()))
+    return Status(201, services.need_post(actor=actor_of(request), **payload.dict()))
 
 
 @router.get("/equipment/offers", response=list[OfferOut])
 def list_offers(request: HttpRequest) -> Any:
-    return selectors.offer_list(actor=request.user)
+    return selectors.offer_list(actor=actor_of(request))
 
 
 @router.post("/equipment/offers", response={201: OfferOut}, summary="Offer equipment (dialogue partner)")
 def create_offer(request: HttpRequest, payload: OfferIn) -> Any:
     data = payload.dict()
     need_id = data.pop("need_id")
-    need = selectors.access_need(actor=request.user, need_id=need_id) if need_id else None
-    return Status(201, services.offer_post(actor=request.user, need=need, **data))
+    need = selectors.access_need(actor=actor_of(request), need_id=need_id) if need_id else None
+    return Status(201, services.offer_post(actor=actor_of(request), need=need, **data))
 
 
 @router.post("/equipment/offers/{offer_id}/match", response=OfferOut, summary="Match an offer to a need")
 def match_offer(request: HttpRequest, offer_id: int, payload: OfferMatchIn) -> Any:
-    offer = selectors.access_offer(actor=request.user, offer_id=offer_id)
-    need = selectors.access_need(actor=request.user, need_id=payload.need_id)
-    return services.offer_match(actor=request.user, offer=offer, need=need)
+    offer = selectors.access_offer(actor=actor_of(request), offer_id=offer_id)
+    need = selectors.access_need(actor=actor_of(request), need_id=payload.need_id)
+    return services.offer_match(actor=actor_of(request), offer=offer, need=need)
 
 
 @router.post(
     "/equipment/offers/{offer_id}/tracking", response=OfferOut, summary="Shipped, delivered, withdrawn"
 )
 def track_offer(request: HttpRequest, offer_id: int, payload: OfferTrackIn) -> Any:
-    offer = selectors.access_offer(actor=request.user, offer_id=offer_id)
-    return services.offer_track(actor=request.user, offer=offer, status=payload.status, on=payload.on)
+    offer = selectors.access_offer(actor=actor_of(request), offer_id=offer_id)
+    return services.offer_track(actor=actor_of(request), offer=offer, status=payload.status, on=payload.on)

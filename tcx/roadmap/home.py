@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import Q
 
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.roadmap import selectors
 
 
-def roadmap_panel(actor: Any) -> dict[str, Any] | None:
+def roadmap_panel(actor: Actor) -> dict[str, Any] | None:
     scope = selectors.scope_of(actor)
     if scope is None:
         return None

@@ -16,6 +16,7 @@ from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.kernel.text import NUL, nul_problem
 from tcx.organisations.models import Country, CrimeArea
+from tcx.policy.actors import Actor
 from tcx.roadmap import services
 from tcx.roadmap.models import Component, Decision, PlanOfAction
 from tcx.roadmap.services import RoadmapError
@@ -205,7 +206,7 @@ def parse_plan(raw: bytes | str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def plan_load(*, actor: Any | None, raw: bytes | str) -> PlanOfAction:
+def plan_load(*, actor: Actor | None, raw: bytes | str) -> PlanOfAction:
     """Load (or re-load) a plan file. ``actor`` None is the command line (the node's administrator)."""
     if actor is not None:
         services.require_secretariat(actor=actor)

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.roadmap.lateness import effective_status, region_today
@@ -44,7 +45,7 @@ class Scope:
     partner_country_id: int | None = None
 
 
-def scope_of(actor: Any) -> Scope | None:
+def scope_of(actor: Actor) -> Scope | None:
     """What part of the roadmap the actor sees: everything, one partner's share, or nothing."""
     if has_capability(actor, Capability.SEE_ROADMAP):
         return Scope(everything=True)
@@ -53,18 +54,18 @@ def scope_of(actor: Any) -> Scope | None:
     return None
 
 
-def sees_roadmap(actor: Any) -> bool:
+def sees_roadmap(actor: Actor) -> bool:
     return scope_of(actor) is not None
 
 
-def _scope(actor: Any) -> Scope:
+def _scope(actor: Actor) -> Scope:
     scope = scope_of(actor)
     if scope is None:
         raise NotFound("not found")
     return scope
 
 
-def meeting_list(*, actor: Any) -> QuerySet[Meeting]:
+def meeting_list(*, actor: Actor) -> QuerySet[Meeting]:
     scope = _scope(actor)
     qs = Meeting.objects.select_related("host", "chair").prefetch_related("partners")
     if not scope.everything:
@@ -72,14 +73,14 @@ def meeting_list(*, actor: Any) -> QuerySet[Meeting]:
     return qs
 
 
-def access_meeting(*, actor: Any, meeting_id: int) -> Meeting:
+def access_meeting(*, actor: Actor, meeting_id: int) -> Meeting:
     meeting = meeting_list(actor=actor).filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFound("meeting not found")
     return meeting
 
 
-def access_meeting_document(*, actor: Any, document_id: int) -> MeetingDocument:
+def access_meeting_document(*, actor: Actor, document_id: int) -> MeetingDocument:
     document = MeetingDocument.objects.filter(
         pk=document_id, meeting__in=meeting_list(actor=actor).values("pk")
     ).first()
@@ -88,7 +89,7 @@ def access_meeting_document(*, actor: Any, document_id: int) -> MeetingDocument:
     return document
 
 
-def decision_list(*, actor: Any) -> QuerySet[Decision]:
+def decision_list(*, actor: Actor) -> QuerySet[Decision]:
     return (
         Decision.objects.filter(meeting__in=meeting_list(actor=actor).values("pk"))
         .select_related("meeting", "proposed_by", "component")
@@ -96,14 +97,14 @@ def decision_list(*, actor: Any) -> QuerySet[Decision]:
     )
 
 
-def access_decision(*, actor: Any, decision_id: int) -> Decision:
+def access_decision(*, actor: Actor, decision_id: int) -> Decision:
     decision = decision_list(actor=actor).filter(pk=decision_id).first()
     if decision is None:
         raise NotFound(f"decision {decision_id} not found")
     return decision
 
 
-def action_line_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[ActionLine]:
+def action_line_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[ActionLine]:
     scope = _scope(actor)
     filters = filters or {}
     qs = ActionLine.objects.select_related(
@@ -130,14 +131,14 @@ def action_line_list(*, actor: Any, filters: dict[str, Any] | None = None) -> Qu
     return qs.distinct()
 
 
-def access_action_line(*, actor: Any, line_id: int) -> ActionLine:
+def access_action_line(*, actor: Actor, line_id: int) -> ActionLine:
     line = action_line_list(actor=actor).filter(pk=line_id).first()
     if line is None:
         raise NotFound("action line not found")
     return line
 
 
-def access_milestone(*, actor: Any, milestone_id: int) -> Milestone:
+def access_milestone(*, actor: Actor, milestone_id: int) -> Milestone:
     milestone = (
         Milestone.objects.filter(pk=milestone_id, action_line__in=action_line_list(actor=actor).values("pk"))
         .select_related("action_line")
@@ -148,17 +149,17 @@ def access_milestone(*, actor: Any, milestone_id: int) -> Milestone:
     return milestone
 
 
-def manages_plan(actor: Any) -> bool:
+def manages_plan(actor: Actor) -> bool:
     """The ASEAN Secretariat manages meetings, decisions, the plan and its action lines."""
     return has_capability(actor, Capability.EDIT_ROADMAP)
 
 
-def progress_list(*, actor: Any, line: ActionLine) -> QuerySet[ProgressUpdate]:
+def progress_list(*, actor: Actor, line: ActionLine) -> QuerySet[ProgressUpdate]:
     access_action_line(actor=actor, line_id=line.pk)
     return line.progress_updates.select_related("country", "organisation", "author", "meeting")
 
 
-def access_progress_update(*, actor: Any, update_id: int) -> ProgressUpdate:
+def access_progress_update(*, actor: Actor, update_id: int) -> ProgressUpdate:
     update = (
         ProgressUpdate.objects.filter(
             pk=update_id, action_line__in=action_line_list(actor=actor).values("pk")
@@ -171,7 +172,7 @@ def access_progress_update(*, actor: Any, update_id: int) -> ProgressUpdate:
     return update
 
 
-def can_record_progress(actor: Any, line: ActionLine) -> bool:
+def can_record_progress(actor: Actor, line: ActionLine) -> bool:
     """Member-state agencies record progress on the lines their state leads or co-leads."""
     if not has_capability(actor, Capability.CONTRIBUTE_ROADMAP):
         return False
@@ -189,7 +190,7 @@ def line_status(line: ActionLine, now: dt.datetime | None = None) -> str:
     return effective_status(line.status, line.due_on, now)
 
 
-def programme_list(*, actor: Any) -> QuerySet[Programme]:
+def programme_list(*, actor: Actor) -> QuerySet[Programme]:
     scope = _scope(actor)
     qs = Programme.objects.select_related("sponsor", "host", "crime_area", "sponsor_organisation")
     if not scope.everything:
@@ -197,19 +198,19 @@ def programme_list(*, actor: Any) -> QuerySet[Programme]:
     return qs
 
 
-def access_programme(*, actor: Any, programme_id: int) -> Programme:
+def access_programme(*, actor: Actor, programme_id: int) -> Programme:
     programme = programme_list(actor=actor).filter(pk=programme_id).first()
     if programme is None:
         raise NotFound("programme not found")
     return programme
 
 
-def nomination_list(*, actor: Any, programme: Programme) -> QuerySet[Nomination]:
+def nomination_list(*, actor: Actor, programme: Programme) -> QuerySet[Nomination]:
     access_programme(actor=actor, programme_id=programme.pk)
     return programme.nominations.select_related("country", "organisation")
 
 
-def access_nomination(*, actor: Any, nomination_id: int) -> Nomination:
+def access_nomination(*, actor: Actor, nomination_id: int) -> Nomination:
     nomination = (
         Nomination.objects.select_related("programme", "country")
         .filter(pk=nomination_id, programme__in=programme_list(actor=actor).values("pk"))
@@ -220,7 +221,7 @@ def access_nomination(*, actor: Any, nomination_id: int) -> Nomination:
     return nomination
 
 
-def manages_programme(actor: Any, programme: Programme) -> bool:
+def manages_programme(actor: Actor, programme: Programme) -> bool:
     """The Secretariat, and the partner that sponsors it, manage a programme."""
     scope = scope_of(actor)
     if scope is None:
@@ -230,7 +231,7 @@ def manages_programme(actor: Any, programme: Programme) -> bool:
     return scope.partner_country_id is not None and programme.sponsor_id == scope.partner_country_id
 
 
-def offer_list(*, actor: Any) -> QuerySet[EquipmentOffer]:
+def offer_list(*, actor: Actor) -> QuerySet[EquipmentOffer]:
     scope = _scope(actor)
     qs = EquipmentOffer.objects.select_related("organisation", "country", "need__organisation")
     if not scope.everything:
@@ -238,14 +239,14 @@ def offer_list(*, actor: Any) -> QuerySet[EquipmentOffer]:
     return qs
 
 
-def access_offer(*, actor: Any, offer_id: int) -> EquipmentOffer:
+def access_offer(*, actor: Actor, offer_id: int) -> EquipmentOffer:
     offer = offer_list(actor=actor).filter(pk=offer_id).first()
     if offer is None:
         raise NotFound("offer not found")
     return offer
 
 
-def need_list(*, actor: Any) -> QuerySet[EquipmentNeed]:
+def need_list(*, actor: Actor) -> QuerySet[EquipmentNeed]:
     scope = _scope(actor)
     qs = EquipmentNeed.objects.select_related("organisation__country").prefetch_related(
         Prefetch("offers", queryset=EquipmentOffer.objects.select_related("organisation"))
@@ -255,7 +256,7 @@ def need_list(*, actor: Any) -> QuerySet[EquipmentNeed]:
     return qs
 
 
-def access_need(*, actor: Any, need_id: int) -> EquipmentNeed:
+def access_need(*, actor: Actor, need_id: int) -> EquipmentNeed:
     need = need_list(actor=actor).filter(pk=need_id).first()
     if need is None:
         raise NotFound("need not found")

@@ -10,6 +10,7 @@ from tcx.accounts.services import Refused
 from tcx.kernel.errors import FieldErrors
 from tcx.kernel.text import text_problem
 from tcx.organisations.models import Country, CrimeArea
+from tcx.policy.actors import Actor
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
 
@@ -18,7 +19,7 @@ class RoadmapError(FieldErrors):
     """Bad input: ``errors`` maps a field (or a file row) to its message."""
 
 
-def _require_secretariat(actor: Any) -> None:
+def _require_secretariat(actor: Actor) -> None:
     scope = selectors.scope_of(actor)
     if scope is None:
         raise NotFound("not found")
@@ -26,9 +27,18 @@ def _require_secretariat(actor: Any) -> None:
         raise Refused("only the ASEAN Secretariat manages meetings, decisions and the plan")
 
 
-def require_secretariat(*, actor: Any) -> None:
+def require_secretariat(*, actor: Actor) -> None:
     """Pages that only show a Secretariat form refuse everyone else before showing it."""
     _require_secretariat(actor)
+
+
+def _own_country(actor: Actor) -> Country:
+    """The country of the actor's agency (a member state's or a dialogue partner's), which the
+    roadmap keeps on what the agency posts."""
+    country = actor.organisation.country
+    if country is None:
+        raise RoadmapError({"organisation": "your agency has no country"})
+    return country
 
 
 def _country(code: str | None, field: str, *, kind: str | None = None) -> Country | None:

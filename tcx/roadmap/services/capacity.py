@@ -9,28 +9,30 @@ from django.db import transaction
 from tcx.accounts.services import Refused
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.policy.actors import Actor, user_of
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
 from tcx.roadmap.models import MAX_SEATS_PER_COUNTRY, Nomination, NominationStatus, Programme
-from tcx.roadmap.services._base import RoadmapError, _check_text, _country, _crime_areas, _dates
+from tcx.roadmap.services._base import RoadmapError, _check_text, _country, _crime_areas, _dates, _own_country
 
 
 @transaction.atomic
-def programme_create(*, actor: Any, data: dict[str, Any]) -> Programme:
+def programme_create(*, actor: Actor, data: dict[str, Any]) -> Programme:
     """A partner liaison creates a programme its country sponsors; the Secretariat may name any sponsor."""
     scope = selectors.scope_of(actor)
     if scope is None:
         raise NotFound("not found")
     if scope.partner_country_id is not None:
-        sponsor = actor.organisation.country
+        sponsor = _own_country(actor)
         if data.get("sponsor") and data["sponsor"].upper() != sponsor.code:
             raise RoadmapError({"sponsor": "a partner creates programmes it sponsors itself"})
         sponsor_organisation = actor.organisation
     elif has_capability(actor, Capability.EDIT_ROADMAP):
-        sponsor = _country(data.get("sponsor"), "sponsor", kind="dialogue_partner")
-        if sponsor is None:
+        named = _country(data.get("sponsor"), "sponsor", kind="dialogue_partner")
+        if named is None:
             raise RoadmapError({"sponsor": "name the dialogue partner that sponsors the programme"})
+        sponsor = named
         sponsor_organisation = None
     else:
         raise Refused("programmes are created by their sponsor or the ASEAN Secretariat")
@@ -66,7 +68,7 @@ def programme_create(*, actor: Any, data: dict[str, Any]) -> Programme:
 
 @transaction.atomic
 def nomination_create(
-    *, actor: Any, programme: Programme, nominee_name: str, nominee_title: str = ""
+    *, actor: Actor, programme: Programme, nominee_name: str, nominee_title: str = ""
 ) -> Nomination:
     """A member-state agency nominates an officer, within its country's seats."""
     selectors.access_programme(actor=actor, programme_id=programme.pk)
@@ -81,7 +83,7 @@ def nomination_create(
         errors["nominee_title"] = "at most 200 characters"
     if errors:
         raise RoadmapError(errors)
-    country = actor.organisation.country
+    country = _own_country(actor)
     Programme.objects.select_for_update().get(pk=programme.pk)
     taken = programme.nominations.filter(country=country).exclude(status=NominationStatus.DECLINED).count()
     if taken >= programme.seats_per_country:
@@ -97,7 +99,7 @@ def nomination_create(
         country=country,
         nominee_name=nominee_name.strip(),
         nominee_title=nominee_title.strip(),
-        nominated_by=actor,
+        nominated_by=user_of(actor),
     )
     audit.record(
         actor=actor,
@@ -120,7 +122,7 @@ NOMINATION_STEPS = {
 
 
 @transaction.atomic
-def nomination_decide(*, actor: Any, nomination: Nomination, status: str) -> Nomination:
+def nomination_decide(*, actor: Actor, nomination: Nomination, status: str) -> Nomination:
     """The sponsor (or the Secretariat) approves or declines, then records attendance and completion."""
     selectors.access_nomination(actor=actor, nomination_id=nomination.pk)
     if not selectors.manages_programme(actor, nomination.programme):

@@ -4,7 +4,6 @@ matched and tracked to delivery."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,11 +11,12 @@ from django.utils import timezone
 from tcx.accounts.services import Refused
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.policy.rules import NotFound
 from tcx.roadmap import selectors
 from tcx.roadmap.models import MAX_QUANTITY, EquipmentNeed, EquipmentOffer, OfferStatus
-from tcx.roadmap.services._base import RoadmapError, _check_text
+from tcx.roadmap.services._base import RoadmapError, _check_text, _own_country
 
 
 def _check_equipment(title: str, quantity: int) -> str:
@@ -31,7 +31,7 @@ def _check_equipment(title: str, quantity: int) -> str:
 
 
 @transaction.atomic
-def need_post(*, actor: Any, title: str, description: str = "", quantity: int = 1) -> EquipmentNeed:
+def need_post(*, actor: Actor, title: str, description: str = "", quantity: int = 1) -> EquipmentNeed:
     if selectors.scope_of(actor) is None:
         raise NotFound("not found")
     if not has_capability(actor, Capability.CONTRIBUTE_ROADMAP):
@@ -46,7 +46,7 @@ def need_post(*, actor: Any, title: str, description: str = "", quantity: int = 
 
 @transaction.atomic
 def offer_post(
-    *, actor: Any, title: str, description: str = "", quantity: int = 1, need: EquipmentNeed | None = None
+    *, actor: Actor, title: str, description: str = "", quantity: int = 1, need: EquipmentNeed | None = None
 ) -> EquipmentOffer:
     scope = selectors.scope_of(actor)
     if scope is None:
@@ -56,7 +56,7 @@ def offer_post(
     title = _check_equipment(title, quantity)
     offer = EquipmentOffer.objects.create(
         organisation=actor.organisation,
-        country=actor.organisation.country,
+        country=_own_country(actor),
         title=title,
         description=description,
         quantity=quantity,
@@ -69,7 +69,7 @@ def offer_post(
     return offer
 
 
-def _manages_offer(actor: Any, offer: EquipmentOffer) -> bool:
+def _manages_offer(actor: Actor, offer: EquipmentOffer) -> bool:
     scope = selectors.scope_of(actor)
     if scope is None:
         return False
@@ -77,7 +77,7 @@ def _manages_offer(actor: Any, offer: EquipmentOffer) -> bool:
 
 
 @transaction.atomic
-def offer_match(*, actor: Any, offer: EquipmentOffer, need: EquipmentNeed) -> EquipmentOffer:
+def offer_match(*, actor: Actor, offer: EquipmentOffer, need: EquipmentNeed) -> EquipmentOffer:
     """Match an offer to a need: the offering partner or the Secretariat."""
     selectors.access_offer(actor=actor, offer_id=offer.pk)
     selectors.access_need(actor=actor, need_id=need.pk)
@@ -107,7 +107,7 @@ OFFER_STEPS = {
 
 @transaction.atomic
 def offer_track(
-    *, actor: Any, offer: EquipmentOffer, status: str, on: dt.date | None = None
+    *, actor: Actor, offer: EquipmentOffer, status: str, on: dt.date | None = None
 ) -> EquipmentOffer:
     """Track an offer to delivery (shipped, delivered) or withdraw it."""
     selectors.access_offer(actor=actor, offer_id=offer.pk)

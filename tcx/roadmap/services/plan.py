@@ -13,6 +13,7 @@ from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.kernel.updates import apply_changes
 from tcx.organisations.models import Country, CrimeArea
+from tcx.policy.actors import Actor, user_of
 from tcx.roadmap.models import (
     ActionLine,
     Component,
@@ -133,7 +134,7 @@ def meeting_check(*, data: dict[str, Any], meeting: Meeting | None = None) -> No
 
 
 @transaction.atomic
-def meeting_create(*, actor: Any, data: dict[str, Any]) -> Meeting:
+def meeting_create(*, actor: Actor, data: dict[str, Any]) -> Meeting:
     """Create a meeting (AMMTC, SOMTC, a SOMTC+partner consultation ...); every bad field is named."""
     _require_secretariat(actor)
     values, partners = _meeting_values(data=data, meeting=None)
@@ -149,7 +150,7 @@ def meeting_create(*, actor: Any, data: dict[str, Any]) -> Meeting:
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+def meeting_update(*, actor: Actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     """Change the fields of a meeting given in ``data`` (the others stay); every bad field is named."""
     _require_secretariat(actor)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -168,13 +169,13 @@ def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Mee
 
 @transaction.atomic
 def meeting_document_add(
-    *, actor: Any, meeting: Meeting, title: str, file: UploadedFile[bytes]
+    *, actor: Actor, meeting: Meeting, title: str, file: UploadedFile[bytes]
 ) -> MeetingDocument:
     """Attach a document (agenda, minutes, report) to a meeting."""
     _require_secretariat(actor)
     title = title.strip() or str(file.name or "document")
     document = MeetingDocument.objects.create(
-        meeting=meeting, title=title[:200], file=file, uploaded_by=actor
+        meeting=meeting, title=title[:200], file=file, uploaded_by=user_of(actor)
     )
     audit.record(
         actor=actor, action=AuditAction.ROADMAP_DOCUMENT_ADDED, target=document, data={"title": title}
@@ -216,7 +217,7 @@ def decision_check(*, meeting: Meeting, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def decision_create(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Decision:
+def decision_create(*, actor: Actor, meeting: Meeting, data: dict[str, Any]) -> Decision:
     """Record a decision or recommendation of a meeting; every bad field is named."""
     _require_secretariat(actor)
     values, areas = _decision_values(meeting=meeting, data=data)
@@ -232,7 +233,7 @@ def decision_create(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> De
 
 
 @transaction.atomic
-def decision_update(*, actor: Any, decision: Decision, data: dict[str, Any]) -> Decision:
+def decision_update(*, actor: Actor, decision: Decision, data: dict[str, Any]) -> Decision:
     """Change the fields of a decision given in ``data`` (the others stay); every bad field is named."""
     _require_secretariat(actor)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -260,7 +261,7 @@ def decision_update(*, actor: Any, decision: Decision, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def action_line_save(*, actor: Any | None, component: Component, data: dict[str, Any]) -> ActionLine:
+def action_line_save(*, actor: Actor | None, component: Component, data: dict[str, Any]) -> ActionLine:
     """Create or update (by code) an action line. The lead defaults to the crime area's lead shepherd."""
     if actor is not None:
         _require_secretariat(actor)
@@ -377,7 +378,7 @@ def action_line_check(*, line: ActionLine, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def action_line_update(*, actor: Any, line: ActionLine, data: dict[str, Any]) -> ActionLine:
+def action_line_update(*, actor: Actor, line: ActionLine, data: dict[str, Any]) -> ActionLine:
     """Change an action line's details outside a plan reload (the fields given in ``data``; the
     others stay). Same rules as a plan file: known crime areas and countries, the lead a member
     state (defaulting to the crime area's lead shepherd), the due date not before the start, no
@@ -427,7 +428,7 @@ def milestone_check(*, line: ActionLine, data: dict[str, Any], creating: bool) -
     _milestone_values(data=data, line=line, creating=creating)
 
 
-def _milestone_audit(actor: Any, line: ActionLine, what: str, milestone: Milestone) -> None:
+def _milestone_audit(actor: Actor, line: ActionLine, what: str, milestone: Milestone) -> None:
     line.updated_at = timezone.now()
     line.save(update_fields=["updated_at"])
     audit.record(
@@ -439,7 +440,7 @@ def _milestone_audit(actor: Any, line: ActionLine, what: str, milestone: Milesto
 
 
 @transaction.atomic
-def milestone_add(*, actor: Any, line: ActionLine, data: dict[str, Any]) -> Milestone:
+def milestone_add(*, actor: Actor, line: ActionLine, data: dict[str, Any]) -> Milestone:
     """Add a milestone to an action line; it may not be due after the line."""
     _require_secretariat(actor)
     line = ActionLine.objects.select_for_update().get(pk=line.pk)
@@ -449,7 +450,7 @@ def milestone_add(*, actor: Any, line: ActionLine, data: dict[str, Any]) -> Mile
 
 
 @transaction.atomic
-def milestone_update(*, actor: Any, milestone: Milestone, data: dict[str, Any]) -> Milestone:
+def milestone_update(*, actor: Actor, milestone: Milestone, data: dict[str, Any]) -> Milestone:
     """Change a milestone (title, due date, the date it was done)."""
     _require_secretariat(actor)
     line = ActionLine.objects.select_for_update().get(pk=milestone.action_line_id)
@@ -460,7 +461,7 @@ def milestone_update(*, actor: Any, milestone: Milestone, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def milestone_remove(*, actor: Any, milestone: Milestone) -> None:
+def milestone_remove(*, actor: Actor, milestone: Milestone) -> None:
     """Remove a milestone from its action line."""
     _require_secretariat(actor)
     line = ActionLine.objects.select_for_update().get(pk=milestone.action_line_id)
@@ -469,7 +470,7 @@ def milestone_remove(*, actor: Any, milestone: Milestone) -> None:
 
 
 @transaction.atomic
-def action_line_drop(*, actor: Any, line: ActionLine, reason: str) -> ActionLine:
+def action_line_drop(*, actor: Actor, line: ActionLine, reason: str) -> ActionLine:
     """The Secretariat drops a line (a decision of a meeting), saying why; it is then closed."""
     _require_secretariat(actor)
     line = ActionLine.objects.select_for_update().get(pk=line.pk)

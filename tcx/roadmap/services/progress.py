@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -11,9 +9,10 @@ from django.utils import timezone
 from tcx.accounts.services import Refused
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.policy.actors import Actor, user_of
 from tcx.roadmap import selectors
 from tcx.roadmap.models import CLOSED_STATUSES, ActionLine, LineStatus, Meeting, ProgressUpdate
-from tcx.roadmap.services._base import RoadmapError
+from tcx.roadmap.services._base import RoadmapError, _own_country
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
@@ -21,7 +20,7 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 @transaction.atomic
 def progress_record(
     *,
-    actor: Any,
+    actor: Actor,
     line: ActionLine,
     text: str,
     status: str,
@@ -55,9 +54,9 @@ def progress_record(
     now = timezone.now()
     update = ProgressUpdate.objects.create(
         action_line=line,
-        country=actor.organisation.country,
+        country=_own_country(actor),
         organisation=actor.organisation,
-        author=actor,
+        author=user_of(actor),
         meeting=meeting,
         text=text.strip(),
         status=status,

@@ -18,6 +18,7 @@ from tcx.accounts.services import Refused
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
 from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of
 from tcx.organisations import selectors as org_selectors
 from tcx.policy.capabilities import Capability, has_capability
 from tcx.roadmap import reports, selectors, services
@@ -41,7 +42,7 @@ def roadmap_view(func: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
 
     @wraps(func)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not selectors.sees_roadmap(request.user):
+        if not selectors.sees_roadmap(actor_of(request)):
             raise Http404("not found")
         try:
             return func(request, *args, **kwargs)
@@ -75,7 +76,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 @roadmap_view
 def roadmap_index_view(request: HttpRequest) -> HttpResponse:
     group = "lead" if request.GET.get("group") == "lead" else "crime_area"
-    lines = _with_status(selectors.action_line_list(actor=request.user, filters=_filters(request)))
+    lines = _with_status(selectors.action_line_list(actor=actor_of(request), filters=_filters(request)))
     context = {
         "groups": selectors.roadmap_by(lines, group=group),
         "group": group,
@@ -84,7 +85,7 @@ def roadmap_index_view(request: HttpRequest) -> HttpResponse:
         "crime_areas": org_selectors.crime_area_list(),
         "statuses": [*LineStatus.choices, ("late", "Late")],
         "selected": request.GET,
-        "manages": selectors.manages_plan(request.user),
+        "manages": selectors.manages_plan(actor_of(request)),
     }
     template = "roadmap/partials/timeline.html" if request.headers.get("HX-Request") else "roadmap/index.html"
     return render(request, template, context)
@@ -95,7 +96,9 @@ def country_view(request: HttpRequest, code: str) -> HttpResponse:
     country = org_selectors.country_list().filter(code=code.upper(), kind="member_state").first()
     if country is None:
         raise Http404("country not found")
-    lines = _with_status(selectors.action_line_list(actor=request.user, filters={"country": country.code}))
+    lines = _with_status(
+        selectors.action_line_list(actor=actor_of(request), filters={"country": country.code})
+    )
     return render(
         request,
         "roadmap/country.html",
@@ -109,12 +112,12 @@ def country_view(request: HttpRequest, code: str) -> HttpResponse:
 def _line_context(
     request: HttpRequest, line: Any, form: ProgressForm | None = None, drop_form: DropForm | None = None
 ) -> dict[str, Any]:
-    can_record = selectors.can_record_progress(request.user, line) and not line.is_closed
-    manages = selectors.manages_plan(request.user)
+    can_record = selectors.can_record_progress(actor_of(request), line) and not line.is_closed
+    manages = selectors.manages_plan(actor_of(request))
     return {
         "line": line,
         "status": STATUS_LABELS[selectors.line_status(line)],
-        "updates": selectors.progress_list(actor=request.user, line=line),
+        "updates": selectors.progress_list(actor=actor_of(request), line=line),
         "can_record": can_record,
         "form": form or (ProgressForm() if can_record else None),
         "manages": manages,
@@ -124,19 +127,19 @@ def _line_context(
 
 @roadmap_view
 def line_detail_view(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
     return render(request, "roadmap/line.html", _line_context(request, line))
 
 
 @require_POST
 @roadmap_view
 def progress_view(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
     form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.progress_record(
-                actor=request.user,
+                actor=actor_of(request),
                 line=line,
                 text=form.cleaned_data["text"],
                 status=form.cleaned_data["status"],
@@ -147,7 +150,7 @@ def progress_view(request: HttpRequest, line_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Progress recorded on {line.code}.")
             return redirect("roadmap:line", line_id=line.pk)
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
     return render(request, "roadmap/line.html", _line_context(request, line, form), status=422)
 
 
@@ -157,8 +160,8 @@ def meeting_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "roadmap/meetings.html",
         {
-            "meetings": selectors.meeting_list(actor=request.user),
-            "manages": selectors.manages_plan(request.user),
+            "meetings": selectors.meeting_list(actor=actor_of(request)),
+            "manages": selectors.manages_plan(actor_of(request)),
         },
     )
 
@@ -166,14 +169,14 @@ def meeting_list_view(request: HttpRequest) -> HttpResponse:
 def _meeting_context(
     request: HttpRequest, meeting: Any, decision_form: DecisionForm | None = None
 ) -> dict[str, Any]:
-    decisions = selectors.decision_list(actor=request.user).filter(meeting=meeting)
-    lines = _with_status(selectors.action_line_list(actor=request.user, filters={"meeting": meeting.pk}))
-    manages = selectors.manages_plan(request.user)
+    decisions = selectors.decision_list(actor=actor_of(request)).filter(meeting=meeting)
+    lines = _with_status(selectors.action_line_list(actor=actor_of(request), filters={"meeting": meeting.pk}))
+    manages = selectors.manages_plan(actor_of(request))
     return {
         "meeting": meeting,
         "decisions": decisions,
         "lines": lines,
-        "sessions": selectors.meeting_list(actor=request.user).filter(parent=meeting),
+        "sessions": selectors.meeting_list(actor=actor_of(request)).filter(parent=meeting),
         "documents": meeting.documents.all(),
         "manages": manages,
         "document_form": DocumentForm() if manages else None,
@@ -183,26 +186,26 @@ def _meeting_context(
 
 @roadmap_view
 def meeting_detail_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
     return render(request, "roadmap/meeting.html", _meeting_context(request, meeting))
 
 
 @require_POST
 @roadmap_view
 def meeting_document_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Give the document a title and a file.")
     else:
-        services.meeting_document_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        services.meeting_document_add(actor=actor_of(request), meeting=meeting, **form.cleaned_data)
         messages.success(request, "Document attached.")
     return redirect("roadmap:meeting", meeting_id=meeting.pk)
 
 
 @roadmap_view
 def document_download_view(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    document = selectors.access_meeting_document(actor=request.user, document_id=document_id)
+    document = selectors.access_meeting_document(actor=actor_of(request), document_id=document_id)
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=str(document.file.name).rsplit("/", 1)[-1]
     )
@@ -210,7 +213,7 @@ def document_download_view(request: HttpRequest, document_id: int) -> HttpRespon
 
 @roadmap_view
 def evidence_download_view(request: HttpRequest, update_id: int) -> HttpResponseBase:
-    update = selectors.access_progress_update(actor=request.user, update_id=update_id)
+    update = selectors.access_progress_update(actor=actor_of(request), update_id=update_id)
     if not update.evidence:
         raise Http404("no evidence")
     return FileResponse(
@@ -222,10 +225,10 @@ def _report_lines(request: HttpRequest, meeting: Any) -> list[Any]:
     """The lines the report covers: those of the meeting's decisions (and of its sessions' decisions)."""
     meetings = [
         meeting.pk,
-        *selectors.meeting_list(actor=request.user).filter(parent=meeting).values_list("pk", flat=True),
+        *selectors.meeting_list(actor=actor_of(request)).filter(parent=meeting).values_list("pk", flat=True),
     ]
     return list(
-        selectors.action_line_list(actor=request.user)
+        selectors.action_line_list(actor=actor_of(request))
         .filter(decision__meeting__in=meetings)
         .prefetch_related("progress_updates__country")
     )
@@ -233,10 +236,10 @@ def _report_lines(request: HttpRequest, meeting: Any) -> list[Any]:
 
 @roadmap_view
 def meeting_report_pdf_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
     body = reports.report_pdf(meeting=meeting, lines=_report_lines(request, meeting))
     audit.record(
-        actor=request.user,
+        actor=actor_of(request),
         action=AuditAction.ROADMAP_REPORT_EXPORTED,
         target=meeting,
         data={"format": "pdf"},
@@ -249,10 +252,10 @@ def meeting_report_pdf_view(request: HttpRequest, meeting_id: int) -> HttpRespon
 
 @roadmap_view
 def meeting_report_xlsx_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
     body = reports.report_xlsx(meeting=meeting, lines=_report_lines(request, meeting))
     audit.record(
-        actor=request.user,
+        actor=actor_of(request),
         action=AuditAction.ROADMAP_REPORT_EXPORTED,
         target=meeting,
         data={"format": "xlsx"},
@@ -268,14 +271,14 @@ def meeting_report_xlsx_view(request: HttpRequest, meeting_id: int) -> HttpRespo
 @roadmap_view
 def programme_list_view(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "roadmap/programmes.html", {"programmes": selectors.programme_list(actor=request.user)}
+        request, "roadmap/programmes.html", {"programmes": selectors.programme_list(actor=actor_of(request))}
     )
 
 
 def _programme_context(
     request: HttpRequest, programme: Any, form: NominationForm | None = None
 ) -> dict[str, Any]:
-    actor: Any = request.user
+    actor = actor_of(request)
     can_nominate = has_capability(actor, Capability.CONTRIBUTE_ROADMAP)
     return {
         "programme": programme,
@@ -287,18 +290,18 @@ def _programme_context(
 
 @roadmap_view
 def programme_detail_view(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
+    programme = selectors.access_programme(actor=actor_of(request), programme_id=programme_id)
     return render(request, "roadmap/programme.html", _programme_context(request, programme))
 
 
 @require_POST
 @roadmap_view
 def nominate_view(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = selectors.access_programme(actor=request.user, programme_id=programme_id)
+    programme = selectors.access_programme(actor=actor_of(request), programme_id=programme_id)
     form = NominationForm(request.POST)
     if form.is_valid():
         try:
-            services.nomination_create(actor=request.user, programme=programme, **form.cleaned_data)
+            services.nomination_create(actor=actor_of(request), programme=programme, **form.cleaned_data)
         except services.RoadmapError as exc:
             add_field_errors(form, exc)
         else:
@@ -310,10 +313,10 @@ def nominate_view(request: HttpRequest, programme_id: int) -> HttpResponse:
 @require_POST
 @roadmap_view
 def nomination_decision_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = selectors.access_nomination(actor=request.user, nomination_id=nomination_id)
+    nomination = selectors.access_nomination(actor=actor_of(request), nomination_id=nomination_id)
     try:
         services.nomination_decide(
-            actor=request.user, nomination=nomination, status=request.POST.get("status", "")
+            actor=actor_of(request), nomination=nomination, status=request.POST.get("status", "")
         )
     except services.RoadmapError as exc:
         messages.error(request, str(exc))
@@ -322,7 +325,7 @@ def nomination_decision_view(request: HttpRequest, nomination_id: int) -> HttpRe
 
 @roadmap_view
 def equipment_view(request: HttpRequest) -> HttpResponse:
-    actor: Any = request.user
+    actor = actor_of(request)
     scope = selectors.scope_of(actor)
     assert scope is not None
     need_form = NeedForm(prefix="need")

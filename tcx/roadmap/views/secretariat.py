@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tcx.kernel.forms import add_field_errors
+from tcx.kernel.pages import actor_of
 from tcx.roadmap import planfile, selectors, services
 from tcx.roadmap.forms import DecisionForm, DropForm, LineForm, MeetingForm, MilestoneForm, PlanUploadForm
 from tcx.roadmap.views.pages import _line_context, _meeting_context, roadmap_view
@@ -23,18 +24,18 @@ from tcx.roadmap.views.pages import _line_context, _meeting_context, roadmap_vie
 @require_POST
 @roadmap_view
 def line_drop_view(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    services.require_secretariat(actor=request.user)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
+    services.require_secretariat(actor=actor_of(request))
     form = DropForm(request.POST)
     if form.is_valid():
         try:
-            services.action_line_drop(actor=request.user, line=line, reason=form.cleaned_data["reason"])
+            services.action_line_drop(actor=actor_of(request), line=line, reason=form.cleaned_data["reason"])
         except services.RoadmapError as exc:
             _put_errors(form, exc)
         else:
             messages.success(request, f"{line.code} dropped.")
             return redirect("roadmap:line", line_id=line.pk)
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
     return render(request, "roadmap/line.html", _line_context(request, line, drop_form=form), status=422)
 
 
@@ -64,14 +65,14 @@ def _line_edit_context(
 @roadmap_view
 def line_edit_view(request: HttpRequest, line_id: int) -> HttpResponse:
     """The Secretariat edits a line's details and milestones outside a plan reload."""
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    services.require_secretariat(actor=request.user)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
+    services.require_secretariat(actor=actor_of(request))
     if request.method != "POST":
         return render(request, "roadmap/line_edit.html", _line_edit_context(request, line))
     form = LineForm(request.POST)
     if form.is_valid():
         try:
-            services.action_line_update(actor=request.user, line=line, data=dict(form.cleaned_data))
+            services.action_line_update(actor=actor_of(request), line=line, data=dict(form.cleaned_data))
         except services.RoadmapError as exc:
             _put_errors(form, exc)
         else:
@@ -79,19 +80,19 @@ def line_edit_view(request: HttpRequest, line_id: int) -> HttpResponse:
             return redirect("roadmap:line", line_id=line.pk)
     else:
         _check_the_rest(form, lambda data: services.action_line_check(line=line, data=data))
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
     return render(request, "roadmap/line_edit.html", _line_edit_context(request, line, form=form), status=422)
 
 
 @require_POST
 @roadmap_view
 def milestone_add_view(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = selectors.access_action_line(actor=request.user, line_id=line_id)
-    services.require_secretariat(actor=request.user)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=line_id)
+    services.require_secretariat(actor=actor_of(request))
     form = MilestoneForm(request.POST, auto_id="id_new_%s")
     if form.is_valid():
         try:
-            services.milestone_add(actor=request.user, line=line, data=dict(form.cleaned_data))
+            services.milestone_add(actor=actor_of(request), line=line, data=dict(form.cleaned_data))
         except services.RoadmapError as exc:
             _put_errors(form, exc)
         else:
@@ -107,12 +108,14 @@ def milestone_add_view(request: HttpRequest, line_id: int) -> HttpResponse:
 @require_POST
 @roadmap_view
 def milestone_edit_view(request: HttpRequest, milestone_id: int) -> HttpResponse:
-    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
-    services.require_secretariat(actor=request.user)
+    milestone = selectors.access_milestone(actor=actor_of(request), milestone_id=milestone_id)
+    services.require_secretariat(actor=actor_of(request))
     form = MilestoneForm(request.POST, auto_id=f"id_m{milestone.pk}_%s")
     if form.is_valid():
         try:
-            services.milestone_update(actor=request.user, milestone=milestone, data=dict(form.cleaned_data))
+            services.milestone_update(
+                actor=actor_of(request), milestone=milestone, data=dict(form.cleaned_data)
+            )
         except services.RoadmapError as exc:
             _put_errors(form, exc)
         else:
@@ -123,7 +126,7 @@ def milestone_edit_view(request: HttpRequest, milestone_id: int) -> HttpResponse
             form,
             lambda data: services.milestone_check(line=milestone.action_line, data=data, creating=False),
         )
-    line = selectors.access_action_line(actor=request.user, line_id=milestone.action_line_id)
+    line = selectors.access_action_line(actor=actor_of(request), line_id=milestone.action_line_id)
     context = _line_edit_context(request, line, bound=(milestone.pk, form))
     return render(request, "roadmap/line_edit.html", context, status=422)
 
@@ -131,8 +134,8 @@ def milestone_edit_view(request: HttpRequest, milestone_id: int) -> HttpResponse
 @require_POST
 @roadmap_view
 def milestone_remove_view(request: HttpRequest, milestone_id: int) -> HttpResponse:
-    milestone = selectors.access_milestone(actor=request.user, milestone_id=milestone_id)
-    services.milestone_remove(actor=request.user, milestone=milestone)
+    milestone = selectors.access_milestone(actor=actor_of(request), milestone_id=milestone_id)
+    services.milestone_remove(actor=actor_of(request), milestone=milestone)
     messages.success(request, f"Milestone {milestone.title!r} removed.")
     return redirect("roadmap:line_edit", line_id=milestone.action_line_id)
 
@@ -156,7 +159,7 @@ def _check_the_rest(form: Any, check: Callable[[dict[str, Any]], None]) -> None:
 
 def _meeting_form_view(request: HttpRequest, meeting: Any | None) -> HttpResponse:
     """Create (``meeting`` None) or edit a meeting, with an optional document attached."""
-    services.require_secretariat(actor=request.user)
+    services.require_secretariat(actor=actor_of(request))
     if request.method != "POST":
         initial = MeetingForm.initial_of(meeting) if meeting is not None else {"mode": "video"}
         form = MeetingForm(initial=initial, meeting=meeting)
@@ -166,14 +169,14 @@ def _meeting_form_view(request: HttpRequest, meeting: Any | None) -> HttpRespons
         try:
             with transaction.atomic():
                 if meeting is None:
-                    saved = services.meeting_create(actor=request.user, data=form.meeting_data())
+                    saved = services.meeting_create(actor=actor_of(request), data=form.meeting_data())
                 else:
                     saved = services.meeting_update(
-                        actor=request.user, meeting=meeting, data=form.meeting_data()
+                        actor=actor_of(request), meeting=meeting, data=form.meeting_data()
                     )
                 if form.cleaned_data.get("document"):
                     services.meeting_document_add(
-                        actor=request.user,
+                        actor=actor_of(request),
                         meeting=saved,
                         title=form.cleaned_data.get("document_title") or "",
                         file=form.cleaned_data["document"],
@@ -201,20 +204,20 @@ def meeting_create_view(request: HttpRequest) -> HttpResponse:
 
 @roadmap_view
 def meeting_edit_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
     return _meeting_form_view(request, meeting)
 
 
 @require_POST
 @roadmap_view
 def decision_create_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(actor=request.user, meeting_id=meeting_id)
-    services.require_secretariat(actor=request.user)
+    meeting = selectors.access_meeting(actor=actor_of(request), meeting_id=meeting_id)
+    services.require_secretariat(actor=actor_of(request))
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
             decision = services.decision_create(
-                actor=request.user, meeting=meeting, data=dict(form.cleaned_data)
+                actor=actor_of(request), meeting=meeting, data=dict(form.cleaned_data)
             )
         except services.RoadmapError as exc:
             _put_errors(form, exc)
@@ -233,7 +236,7 @@ MAX_PLAN_BYTES = 5 * 1024 * 1024
 def plan_upload_view(request: HttpRequest) -> HttpResponse:
     """Load a plan file by upload: the same checks as ``tcx roadmap load-plan``; a bad file loads
     nothing and the page lists every bad row and field."""
-    services.require_secretariat(actor=request.user)
+    services.require_secretariat(actor=actor_of(request))
     form = PlanUploadForm(request.POST, request.FILES) if request.method == "POST" else PlanUploadForm()
     errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
@@ -242,7 +245,7 @@ def plan_upload_view(request: HttpRequest) -> HttpResponse:
             form.add_error("file", "plan files are limited to 5 MB")
         else:
             try:
-                plan = planfile.plan_load(actor=request.user, raw=upload.read())
+                plan = planfile.plan_load(actor=actor_of(request), raw=upload.read())
             except services.RoadmapError as exc:
                 errors = exc.errors
             else:
