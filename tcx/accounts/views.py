@@ -34,6 +34,7 @@ from tcx.audit.registry import AuditAction
 from tcx.kernel.forms import add_field_errors
 from tcx.kernel.pages import actor_of, page
 from tcx.kernel.routes import public
+from tcx.policy.actors import user_of
 from tcx.policy.capabilities import Capability
 
 
@@ -110,7 +111,7 @@ def _enrolment_code_in_session(request: HttpRequest, user: User) -> MfaEnrolment
 def mfa_view(request: HttpRequest) -> HttpResponse:
     """Second step: a code from a confirmed authenticator, or enrolment of a first one. Outside
     demo mode, enrolling needs the one-time enrolment code the agency admin gave the person."""
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(actor_of(request))
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(_safe_next(request))
     enrolling = not selectors.has_confirmed_mfa(user=user)
@@ -203,7 +204,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @page(capability=Capability.ADMINISTER_AGENCY)
 def user_list_view(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = user_of(actor_of(request))
     users = selectors.user_list(fetched_by=actor)
     return render(request, "accounts/user_list.html", {"users": users})
 
@@ -211,7 +212,7 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @page(capability=Capability.ADMINISTER_AGENCY)
 def user_create_view(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = user_of(actor_of(request))
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,7 +235,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @page(capability=Capability.ADMINISTER_AGENCY)
 def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = actor_of(request)
+    actor = user_of(actor_of(request))
     user = selectors.access_user(actor=actor, user_id=user_id)
     initial = {
         f: getattr(user, f) for f in ("first_name", "last_name", "email", "job_title", "role", "is_active")
@@ -254,7 +255,7 @@ def user_edit_view(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 @page(capability=Capability.ADMINISTER_AGENCY)
 def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = actor_of(request)
+    actor = user_of(actor_of(request))
     user = selectors.access_user(actor=actor, user_id=user_id)
     services.mfa_reset(actor=actor, user=user, request=request)
     messages.success(
@@ -269,7 +270,7 @@ def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
 @page(capability=Capability.ADMINISTER_AGENCY)
 def user_enrolment_code_view(request: HttpRequest, user_id: int) -> HttpResponse:
     """Issue a person's one-time MFA enrolment code and show it, once, to the admin."""
-    actor = actor_of(request)
+    actor = user_of(actor_of(request))
     user = selectors.access_user(actor=actor, user_id=user_id)
     enrolment, code = services.mfa_enrolment_code_issue(actor=actor, user=user, request=request)
     return render(
@@ -279,7 +280,7 @@ def user_enrolment_code_view(request: HttpRequest, user_id: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def token_list_view(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = user_of(actor_of(request))
     form = TokenCreateForm(request.POST or None, initial={"expires_in_days": settings.TCX_TOKEN_DEFAULT_DAYS})
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -295,7 +296,7 @@ def token_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor = user_of(actor_of(request))
     token = selectors.access_token(actor=actor, token_id=token_id)
     try:
         services.token_revoke(actor=actor, token=token, request=request)

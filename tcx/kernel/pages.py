@@ -10,13 +10,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest
 
 from tcx.audit import services as audit
 from tcx.audit.registry import AuditAction
+from tcx.policy.actors import Actor
 from tcx.policy.capabilities import Capability, has_capability
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -37,11 +38,16 @@ _ACTOR = "tcx_actor"
 _READS = "tcx_reads"
 
 
-def actor_of(request: HttpRequest) -> Any:
+def actor_of(request: HttpRequest) -> Actor:
     """The actor of a page or an API operation: resolved once by ``page`` (the signed-in person)
-    or by the API's authentication (the token's person, or the session's)."""
+    or by the API's authentication (the token's person, or the session's).
+
+    Typed as a signed-in ``Actor``: sign-in is required by middleware for every page but the
+    ``public`` and ``dangerously_public`` ones (which ask for no actor), and the API refuses an
+    operation without a token or a session before it runs. The policy still refuses the
+    anonymous user at run time, whatever its type says."""
     actor = getattr(request, _ACTOR, None)
-    return actor if actor is not None else request.user
+    return cast("Actor", actor if actor is not None else request.user)
 
 
 def read(request: HttpRequest, *, target: Any = None, data: dict[str, Any] | None = None) -> None:

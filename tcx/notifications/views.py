@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tcx.kernel.pages import actor_of
 from tcx.notifications import registry, selectors, services
 from tcx.notifications.models import EmailPreference, Notification
+from tcx.policy.actors import user_of
 
 PAGE_SIZE = 50
 
@@ -96,7 +97,7 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
         {
             "choices": EmailPreference.choices,
             "current": selectors.email_preference(actor=actor),
-            "has_email": bool(actor.email),
+            "has_email": bool(user_of(actor).email),
             "kinds": registry.kinds(),
             "error": error,
         },

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
-from tcx.organisations.models import Country, Organisation
+from tcx.organisations.models import Country, CrimeArea, Organisation
 
 # ruff: noqa: E501 - tables of demo data read best one row a line
 from tcx.roadmap import planfile
@@ -200,9 +201,7 @@ def roadmap_demo_seed() -> None:
     _equipment(countries)
 
 
-def _areas(codes: list[str]):  # type: ignore[no-untyped-def]
-    from tcx.organisations.models import CrimeArea
-
+def _areas(codes: list[str]) -> QuerySet[CrimeArea]:
     return CrimeArea.objects.filter(code__in=codes)
 
 
