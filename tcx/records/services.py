@@ -62,6 +62,23 @@ class DecisionConflict(Exception):
     """A decision on a match or release request that was already decided (HTTP 409)."""
 
 
+def _record_field_errors(subject_role: Any, hit_disclosure: Any, source_reference: Any) -> dict[str, str]:
+    """What is wrong with the fields every record has beside its entity (one record's create, or
+    all the rows of one :func:`create_records` call)."""
+    errors: dict[str, str] = {}
+    if not isinstance(subject_role, str) or (subject_role and subject_role not in SubjectRole.values):
+        errors["subject_role"] = (
+            f"unknown role {shown(subject_role)}; use one of {', '.join(SubjectRole.values)}"
+        )
+    if hit_disclosure not in HitDisclosure.values:
+        errors["hit_disclosure"] = f"use one of {', '.join(HitDisclosure.values)}"
+    if not isinstance(source_reference, str):
+        errors["source_reference"] = _("must be text")
+    elif problem := text_problem(source_reference, limit=200, one_line=True):
+        errors["source_reference"] = problem
+    return errors
+
+
 def _check_content(
     schema: str,
     properties: Any,
@@ -73,16 +90,7 @@ def _check_content(
     """Validate the entity part with the one check every write path uses (see
     :mod:`tcx.records.validation`); return its caption."""
     errors = content_errors(schema, properties)
-    if not isinstance(subject_role, str) or (subject_role and subject_role not in SubjectRole.values):
-        errors["subject_role"] = (
-            f"unknown role {shown(subject_role)}; use one of {', '.join(SubjectRole.values)}"
-        )
-    if hit_disclosure not in HitDisclosure.values:
-        errors["hit_disclosure"] = f"use one of {', '.join(HitDisclosure.values)}"
-    if not isinstance(source_reference, str):
-        errors["source_reference"] = _("must be text")
-    elif problem := text_problem(source_reference, limit=200, one_line=True):
-        errors["source_reference"] = problem
+    errors.update(_record_field_errors(subject_role, hit_disclosure, source_reference))
     if external_id and (problem := external_id_error(external_id)):
         errors["external_id"] = problem
     if errors:
@@ -292,16 +300,7 @@ def create_records(
     Written with a few statements whatever the number of rows (see :mod:`tcx.records.bulk`)."""
     _editor_check(actor)
     errors: dict[str, str] = {}
-    if not isinstance(subject_role, str) or (subject_role and subject_role not in SubjectRole.values):
-        errors["subject_role"] = (
-            f"unknown role {shown(subject_role)}; use one of {', '.join(SubjectRole.values)}"
-        )
-    if hit_disclosure not in HitDisclosure.values:
-        errors["hit_disclosure"] = f"use one of {', '.join(HitDisclosure.values)}"
-    if not isinstance(source_reference, str):
-        errors["source_reference"] = _("must be text")
-    elif problem := text_problem(source_reference, limit=200, one_line=True):
-        errors["source_reference"] = problem
+    errors.update(_record_field_errors(subject_role, hit_disclosure, source_reference))
     if not isinstance(operation_target, bool):
         errors["operation_target"] = _("must be true or false")
     if errors:
